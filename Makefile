@@ -1,0 +1,55 @@
+# Two commands do all the set-up on a fresh machine with Python 3.11+:
+#   make run   — the app on an embedded SQLite database with demo data
+#   make test  — the whole test suite (installs Debian's chromium for the browser tests if missing)
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# pytest arguments, e.g. `make test PYTEST_ARGS="-k sync -x"`
+PYTEST_ARGS ?=
+# Production-like settings for the deploy checks.
+PROD_ENV := DEBUG=false SECRET_KEY=quality-check-only-$(shell date +%s)-not-a-real-secret-key-0123456789 ALLOWED_HOSTS=maraude.example.org
+
+.PHONY: run test quality messages chromium clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	@mkdir -p var
+	DEBUG=true $(PY) manage.py migrate --no-input -v0
+	DEBUG=true $(PY) manage.py seed_demo --if-empty
+	@echo ""
+	@echo "  Maraude runs at http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
+	@echo ""
+	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests…"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+
+test: $(STAMP) chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+quality: $(STAMP)
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+	$(PROD_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+	DEBUG=true $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
+
+messages: $(STAMP)
+	DEBUG=true $(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=var
+	DEBUG=true $(PY) manage.py makemessages -d djangojs -l fr -l en --ignore=.venv --ignore=var --ignore='*/vendor/*'
+	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var

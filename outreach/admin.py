@@ -1,0 +1,266 @@
+"""The administrator's back office: organisations, teams, users, territories, lists and records."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from outreach import journal
+from outreach.models import (
+    Action,
+    Concern,
+    Contact,
+    DigitalSlot,
+    FundingAgreement,
+    Hotspot,
+    JournalEntry,
+    Organisation,
+    Orientation,
+    OutreachSession,
+    PartnerService,
+    PlatformCategory,
+    RouteStop,
+    SessionTally,
+    Team,
+    Territory,
+    User,
+)
+
+admin.site.site_header = _("Maraude administration")
+admin.site.site_title = "Maraude"
+
+
+@admin.register(Territory)
+class TerritoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "level", "parent", "organisation"]
+    list_filter = ["level"]
+    search_fields = ["name", "code"]
+    ordering = ["level", "code"]
+    autocomplete_fields = ["parent", "organisation"]
+    list_select_related = ["parent", "organisation"]
+
+
+class TeamInline(admin.TabularInline):
+    model = Team
+    fields = ["name", "day_boundary_hour", "is_active"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "funder_kind", "is_active", "created_at"]
+    list_filter = ["kind", "funder_kind", "is_active"]
+    search_fields = ["name", "siret"]
+    readonly_fields = ["created_at"]
+    inlines = [TeamInline]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "day_boundary_hour", "edit_window_hours", "is_active"]
+    list_filter = ["is_active", "organisation"]
+    search_fields = ["name", "organisation__name"]
+    autocomplete_fields = ["organisation", "territories"]
+    list_select_related = ["organisation"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "role", "organisation", "team", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "organisation"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    autocomplete_fields = ["organisation", "team"]
+    list_select_related = ["organisation", "team"]
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Maraude"), {"fields": ("role", "organisation", "team")}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (_("Maraude"), {"fields": ("role", "organisation", "team")}),
+    )
+
+    def save_model(self, request, obj, form, change):
+        watched = {
+            "role",
+            "organisation",
+            "team",
+            "is_staff",
+            "is_superuser",
+            "is_active",
+            "groups",
+            "user_permissions",
+        }
+        changed = sorted(watched.intersection(form.changed_data))
+        super().save_model(request, obj, form, change)
+        if changed:
+            journal.log_permission_change(
+                actor=request.user,
+                subject=obj.get_username(),
+                request=request,
+                fields=changed,
+                role=obj.role,
+            )
+
+
+@admin.register(FundingAgreement)
+class FundingAgreementAdmin(admin.ModelAdmin):
+    list_display = ["reference", "funder", "starts_on", "ends_on"]
+    list_filter = ["funder"]
+    search_fields = ["reference", "funder__name"]
+    autocomplete_fields = ["funder", "funded", "territories"]
+    date_hierarchy = "starts_on"
+    readonly_fields = ["created_at"]
+
+
+class ReferenceItemAdmin(admin.ModelAdmin):
+    list_display = ["code", "label_fr", "label_en", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["code", "label_fr", "label_en"]
+    ordering = ["position", "code"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A code is what the phones and the reports use: once created it never changes.
+        return ["code"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # retire with "active" so past records stay readable
+
+
+admin.site.register(Concern, ReferenceItemAdmin)
+admin.site.register(PlatformCategory, ReferenceItemAdmin)
+
+
+@admin.register(Action)
+class ActionAdmin(ReferenceItemAdmin):
+    list_display = [*ReferenceItemAdmin.list_display, "is_orientation"]
+
+
+@admin.register(Hotspot)
+class HotspotAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "organisation", "territory", "is_active"]
+    list_filter = ["kind", "is_active", "organisation"]
+    search_fields = ["name", "territory__name"]
+    autocomplete_fields = ["organisation", "territory"]
+    list_select_related = ["organisation", "territory"]
+
+
+@admin.register(PartnerService)
+class PartnerServiceAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "category",
+        "territory",
+        "open_at_night",
+        "accepts_unaccompanied_minors",
+        "is_active",
+    ]
+    list_filter = ["category", "open_at_night", "accepts_unaccompanied_minors", "is_active"]
+    search_fields = ["name", "structure_name", "territory__name"]
+    autocomplete_fields = ["organisation", "territory"]
+    list_select_related = ["territory"]
+
+
+class RouteStopInline(admin.TabularInline):
+    model = RouteStop
+    extra = 0
+    autocomplete_fields = ["hotspot"]
+
+
+class DigitalSlotInline(admin.TabularInline):
+    model = DigitalSlot
+    extra = 0
+
+
+class SessionTallyInline(admin.TabularInline):
+    model = SessionTally
+    extra = 0
+
+
+@admin.register(OutreachSession)
+class OutreachSessionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "team", "kind", "status", "territory", "planned_start"]
+    list_filter = ["kind", "status", "team__organisation"]
+    search_fields = ["title", "team__name", "uuid"]
+    date_hierarchy = "service_date"
+    autocomplete_fields = ["team", "territory", "members"]
+    list_select_related = ["team__organisation", "territory"]
+    readonly_fields = ["uuid", "service_date", "version", "created_by", "created_at", "updated_at"]
+    inlines = [RouteStopInline, DigitalSlotInline, SessionTallyInline]
+
+
+class OrientationInline(admin.TabularInline):
+    model = Orientation
+    extra = 0
+    autocomplete_fields = ["partner"]
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    """Contacts are the field's record: an administrator can read and fix, not rewrite history."""
+
+    list_display = [
+        "uuid",
+        "kind",
+        "service_date",
+        "hour_band",
+        "team",
+        "age_band",
+        "gender",
+        "level",
+    ]
+    list_filter = [
+        "kind",
+        "level",
+        "age_band",
+        "gender",
+        "known_to_child_welfare",
+        "team__organisation",
+    ]
+    search_fields = ["uuid", "person_code"]
+    date_hierarchy = "service_date"
+    list_select_related = ["team__organisation"]
+    autocomplete_fields = ["session", "hotspot", "territory"]
+    readonly_fields = [
+        "uuid",
+        "team",
+        "kind",
+        "author",
+        "occurred_at",
+        "service_date",
+        "hour_band",
+        "client_created_at",
+        "client_updated_at",
+        "received_at",
+        "updated_at",
+        "clock_skew_seconds",
+        "clock_flagged",
+        "version",
+        "anonymised_at",
+    ]
+    filter_horizontal = ["concerns", "actions"]
+    inlines = [OrientationInline]
+
+    def has_add_permission(self, request):
+        return False  # contacts come from the field, through the sync API
+
+
+@admin.register(JournalEntry)
+class JournalEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "event", "actor_username", "target", "ip_address"]
+    list_filter = ["event"]
+    search_fields = ["actor_username", "target"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

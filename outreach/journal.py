@@ -1,0 +1,81 @@
+"""Write audit entries. The only way in: `log_<event>(...)`.
+
+Call these from services, views and commands alike; never create JournalEntry rows directly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from outreach.models.journal import JournalEntry
+
+Event = JournalEntry.Event
+
+
+def _client_ip(request) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _write(
+    event: str, *, actor=None, username: str = "", request=None, target: str = "", **detail: Any
+) -> JournalEntry:
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        username = username or actor.get_username()
+    else:
+        actor = None
+    return JournalEntry.objects.create(
+        event=event,
+        actor=actor,
+        actor_username=username[:150],
+        ip_address=_client_ip(request),
+        target=target[:200],
+        detail=detail,
+    )
+
+
+def log_login(*, user, request=None) -> JournalEntry:
+    return _write(Event.LOGIN, actor=user, request=request)
+
+
+def log_login_failed(*, username: str, request=None) -> JournalEntry:
+    return _write(Event.LOGIN_FAILED, username=username, request=request)
+
+
+def log_login_locked(*, username: str, request=None) -> JournalEntry:
+    return _write(Event.LOGIN_LOCKED, username=username, request=request)
+
+
+def log_logout(*, user, request=None) -> JournalEntry:
+    return _write(Event.LOGOUT, actor=user, request=request)
+
+
+def log_export(*, user, what: str, request=None, **detail: Any) -> JournalEntry:
+    return _write(Event.EXPORT, actor=user, request=request, target=what, **detail)
+
+
+def log_report_view(*, user, what: str, request=None, **detail: Any) -> JournalEntry:
+    return _write(Event.REPORT_VIEW, actor=user, request=request, target=what, **detail)
+
+
+def log_permission_change(*, actor, subject: str, request=None, **detail: Any) -> JournalEntry:
+    return _write(Event.PERMISSION_CHANGE, actor=actor, request=request, target=subject, **detail)
+
+
+def log_device_enrolled(*, user, device: str, request=None, **detail: Any) -> JournalEntry:
+    return _write(Event.DEVICE_ENROLLED, actor=user, request=request, target=device, **detail)
+
+
+def log_device_revoked(*, actor, device: str, request=None, **detail: Any) -> JournalEntry:
+    return _write(Event.DEVICE_REVOKED, actor=actor, request=request, target=device, **detail)
+
+
+def log_retention_purge(*, count: int, before: str) -> JournalEntry:
+    return _write(
+        Event.RETENTION_PURGE, username="system", target=f"contacts before {before}", count=count
+    )
+
+
+def log_summary_sent(*, recipient: str, what: str, **detail: Any) -> JournalEntry:
+    return _write(Event.SUMMARY_SENT, username="system", target=what, recipient=recipient, **detail)

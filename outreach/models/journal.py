@@ -1,0 +1,76 @@
+"""The append-only audit journal. Entries are written only through `outreach.journal`."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class JournalIsAppendOnly(Exception):
+    """Raised on any attempt to change or remove an audit entry."""
+
+
+class JournalQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise JournalIsAppendOnly("Journal entries cannot be updated.")
+
+    def delete(self):
+        raise JournalIsAppendOnly("Journal entries cannot be deleted.")
+
+
+class JournalEvent(models.TextChoices):
+    LOGIN = "login", _("Signed in")
+    LOGIN_FAILED = "login_failed", _("Failed sign-in")
+    LOGIN_LOCKED = "login_locked", _("Sign-in locked after failures")
+    LOGOUT = "logout", _("Signed out")
+    EXPORT = "export", _("Export")
+    REPORT_VIEW = "report_view", _("Report viewed")
+    PERMISSION_CHANGE = "permission_change", _("Permission change")
+    DEVICE_ENROLLED = "device_enrolled", _("Device enrolled")
+    DEVICE_REVOKED = "device_revoked", _("Device revoked")
+    RETENTION_PURGE = "retention_purge", _("Retention purge")
+    SUMMARY_SENT = "summary_sent", _("Summary sent")
+
+
+class JournalEntry(models.Model):
+    Event = JournalEvent
+
+    event = models.CharField(_("event"), max_length=32, choices=JournalEvent.choices)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Kept even when the account is later deleted.
+    actor_username = models.CharField(_("username"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    target = models.CharField(_("target"), max_length=200, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    objects = JournalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(event__in=JournalEvent.values), name="journal_event_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_username} {self.event}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise JournalIsAppendOnly("Journal entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise JournalIsAppendOnly("Journal entries cannot be deleted.")

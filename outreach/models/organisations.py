@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from outreach.choices import FunderKind, OrganisationKind
+
+
+class Organisation(models.Model):
+    """An association running outreach teams, or a funder (département, State, city, foundation)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=OrganisationKind.choices)
+    funder_kind = models.CharField(
+        _("funder kind"), max_length=16, choices=FunderKind.choices, blank=True
+    )
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=OrganisationKind.FUNDER, funder_kind__in=FunderKind.values)
+                | Q(kind=OrganisationKind.OUTREACH, funder_kind=""),
+                name="organisation_funder_kind_only_for_funders",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    """An outreach team of an organisation, covering some territories."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="teams"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    territories = models.ManyToManyField(
+        "outreach.Territory", verbose_name=_("territories covered"), related_name="teams"
+    )
+    day_boundary_hour = models.PositiveSmallIntegerField(
+        _("day boundary hour"),
+        default=12,
+        validators=[MaxValueValidator(23)],
+        help_text=_(
+            "A night belongs to the date it began: events before this hour count for the day before."
+        ),
+    )
+    edit_window_hours = models.PositiveSmallIntegerField(
+        _("edit window (hours)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "How long a contact stays correctable from the field. Empty: the site default."
+        ),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["organisation__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="team_name_unique_per_organisation"
+            ),
+            models.CheckConstraint(
+                condition=Q(day_boundary_hour__lte=23), name="team_day_boundary_hour_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.name}"

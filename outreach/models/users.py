@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from outreach.choices import Role
+
+
+class User(AbstractUser):
+    """A person using Maraude, with one role scoped to an organisation (and a team for workers).
+
+    Workers belong to a team; coordinators and funders to an organisation; administrators to none.
+    E-mail is optional: many workers share as little as possible.
+    """
+
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.WORKER)
+    organisation = models.ForeignKey(
+        "outreach.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    team = models.ForeignKey(
+        "outreach.Team",
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_valid"),
+            models.CheckConstraint(
+                condition=~Q(role=Role.WORKER) | Q(team__isnull=False, organisation__isnull=False),
+                name="user_worker_has_team",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role__in=[Role.COORDINATOR, Role.FUNDER])
+                | Q(organisation__isnull=False),
+                name="user_coordinator_funder_have_organisation",
+            ),
+        ]
+
+    @property
+    def is_worker(self) -> bool:
+        return self.role == Role.WORKER
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == Role.COORDINATOR
+
+    @property
+    def is_funder(self) -> bool:
+        return self.role == Role.FUNDER

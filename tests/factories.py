@@ -1,0 +1,152 @@
+"""Test builders (factory_boy). Each test builds what it needs; nothing is shared by fixtures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import factory
+from django.utils import timezone
+
+from outreach.choices import OrganisationKind, Role, SessionKind, TerritoryLevel
+from outreach.models import (
+    Contact,
+    FundingAgreement,
+    Hotspot,
+    Organisation,
+    OutreachSession,
+    PartnerService,
+    Team,
+    Territory,
+    User,
+)
+from outreach.timebands import hour_band, service_date
+
+
+def departement(code: str = "59") -> Territory:
+    return Territory.objects.get(level=TerritoryLevel.DEPARTEMENT, code=code)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Association {n}")
+    kind = OrganisationKind.OUTREACH
+
+
+class FunderFactory(OrganisationFactory):
+    name = factory.Sequence(lambda n: f"Département financeur {n}")
+    kind = OrganisationKind.FUNDER
+    funder_kind = "departement"
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Équipe {n}")
+
+    @factory.post_generation
+    def territories(self, create, extracted, **kwargs):
+        if create:
+            self.territories.set(extracted if extracted is not None else [departement("59")])
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+    role = Role.WORKER
+    team = factory.SubFactory(TeamFactory)
+    organisation = factory.LazyAttribute(lambda o: o.team.organisation if o.team else None)
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create:
+            instance.save()
+
+
+class CoordinatorFactory(UserFactory):
+    role = Role.COORDINATOR
+    team = None
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class FunderUserFactory(UserFactory):
+    role = Role.FUNDER
+    team = None
+    organisation = factory.SubFactory(FunderFactory)
+
+
+class HotspotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Hotspot
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Lieu {n}")
+    kind = "station"
+    territory = factory.LazyFunction(lambda: departement("59"))
+    latitude = "50.637"
+    longitude = "3.075"
+
+
+class PartnerServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartnerService
+
+    name = factory.Sequence(lambda n: f"Service {n}")
+    category = "child_welfare"
+    territory = factory.LazyFunction(lambda: departement("59"))
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OutreachSession
+
+    team = factory.SubFactory(TeamFactory)
+    kind = SessionKind.STREET
+    territory = factory.LazyFunction(lambda: departement("59"))
+    planned_start = factory.LazyFunction(
+        lambda: timezone.now().replace(microsecond=0) - dt.timedelta(hours=2)
+    )
+    planned_end = factory.LazyAttribute(lambda o: o.planned_start + dt.timedelta(hours=5))
+    service_date = factory.LazyAttribute(
+        lambda o: service_date(o.planned_start, o.team.day_boundary_hour)
+    )
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    uuid = factory.LazyFunction(uuid.uuid4)
+    session = factory.SubFactory(SessionFactory)
+    team = factory.LazyAttribute(lambda o: o.session.team)
+    kind = factory.LazyAttribute(lambda o: o.session.kind)
+    territory = factory.LazyAttribute(lambda o: o.session.territory)
+    occurred_at = factory.LazyFunction(
+        lambda: timezone.now().replace(microsecond=0) - dt.timedelta(minutes=30)
+    )
+    service_date = factory.LazyAttribute(
+        lambda o: service_date(o.occurred_at, o.session.team.day_boundary_hour)
+    )
+    hour_band = factory.LazyAttribute(lambda o: hour_band(o.occurred_at))
+    age_band = "15_17"
+    gender = "girl"
+    client_created_at = factory.LazyAttribute(lambda o: o.occurred_at)
+    client_updated_at = factory.LazyAttribute(lambda o: o.occurred_at)
+
+
+class FundingAgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FundingAgreement
+
+    funder = factory.SubFactory(FunderFactory)
+    reference = factory.Sequence(lambda n: f"CONV-{n:04d}")
+    starts_on = dt.date(2026, 1, 1)
+    ends_on = dt.date(2026, 12, 31)
