@@ -8,8 +8,8 @@ import os
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
 
-from maraude import settings as _base  # noqa: E402
-from maraude.settings import *  # noqa: E402,F403
+from maraude import settings as _base
+from maraude.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
