@@ -53,6 +53,6 @@ class Command(BaseCommand):
                 f"{summary.sessions} sessions, {summary.contacts} contacts in {elapsed:.1f} s."
             )
         )
-        self.stdout.write("Demo accounts (password: %s):" % summary.password)
+        self.stdout.write(f"Demo accounts (password: {summary.password}):")
         for role, username in summary.accounts.items():
             self.stdout.write(f"  {role:<12} {username}")
