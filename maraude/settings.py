@@ -215,6 +215,10 @@ DISCLOSURE_THRESHOLD = env_int("DISCLOSURE_THRESHOLD", 5, minimum=3)
 # How long after it was recorded a contact can still be corrected from the field.
 CONTACT_EDIT_WINDOW_HOURS = env_int("CONTACT_EDIT_WINDOW_HOURS", 72, minimum=1)
 MAP_TILE_URL = _TILE_ORIGIN
+# Sync protocol (docs/sync-protocol.md): push batch limits and the device clock tolerance.
+SYNC_PUSH_MAX_OPERATIONS = env_int("SYNC_PUSH_MAX_OPERATIONS", 500, minimum=1)
+SYNC_PUSH_MAX_BYTES = env_int("SYNC_PUSH_MAX_BYTES", 1024 * 1024, minimum=1024)
+SYNC_CLOCK_SKEW_TOLERANCE_SECONDS = env_int("SYNC_CLOCK_SKEW_TOLERANCE_SECONDS", 300, minimum=1)
 
 # --- REST framework and OpenAPI -------------------------------------------------------------
 REST_FRAMEWORK = {
