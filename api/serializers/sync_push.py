@@ -125,16 +125,31 @@ class OperationSerializer(StrictSerializer):
         "session.end": SessionEndDataSerializer,
     }
 
-    def validate(self, attrs):
-        op = attrs["op"]
-        if op in ("contact.update", "session.update") and "base_version" not in attrs:
-            raise serializers.ValidationError(
-                {"base_version": [_("An update must say which version it was based on.")]}
-            )
-        data = self.DATA[op](data=attrs.get("data") or {}, partial=op == "contact.update")
-        if not data.is_valid():
-            raise serializers.ValidationError(data.errors)
-        attrs["data"] = data.validated_data
+    def to_internal_value(self, data):
+        """The envelope and the operation's data checked together, so every error shows at once.
+
+        Errors in `data` are reported under the record's field names (`age_band`, not `data.age_band`).
+        """
+        errors: dict = {}
+        attrs = None
+        try:
+            attrs = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            errors.update(exc.detail)
+        op = data.get("op") if isinstance(data, dict) else None
+        payload = data.get("data") if isinstance(data, dict) else None
+        if op in self.DATA and "data" not in errors and isinstance(payload, dict | None):
+            checked = self.DATA[op](data=payload or {}, partial=op == "contact.update")
+            if checked.is_valid():
+                if attrs is not None:
+                    attrs["data"] = checked.validated_data
+            else:
+                errors.update(checked.errors)
+        if attrs is not None and not errors:
+            if op in ("contact.update", "session.update") and "base_version" not in attrs:
+                errors["base_version"] = [_("An update must say which version it was based on.")]
+        if errors:
+            raise serializers.ValidationError(errors)
         return attrs
 
 
