@@ -145,9 +145,9 @@ class OperationSerializer(StrictSerializer):
                     attrs["data"] = checked.validated_data
             else:
                 errors.update(checked.errors)
-        if attrs is not None and not errors:
-            if op in ("contact.update", "session.update") and "base_version" not in attrs:
-                errors["base_version"] = [_("An update must say which version it was based on.")]
+        needs_base = op in ("contact.update", "session.update")
+        if attrs is not None and not errors and needs_base and "base_version" not in attrs:
+            errors["base_version"] = [_("An update must say which version it was based on.")]
         if errors:
             raise serializers.ValidationError(errors)
         return attrs

@@ -15,7 +15,10 @@ ENROL = "/api/v1/devices/enrol"
 pytestmark = pytest.mark.django_db
 
 
-def enrol(username, password="correct horse battery", label="Téléphone 1"):
+PASSWORD = "correct horse battery"  # the factories' password
+
+
+def enrol(username, password=PASSWORD, label="Téléphone 1"):
     return APIClient().post(
         ENROL, {"username": username, "password": password, "label": label}, format="json"
     )
