@@ -56,16 +56,34 @@ class Cursor:
         raise InvalidCursor("This cursor is not one the server issued; pull without a cursor.")
 
 
+# The oldest transaction of *this database* still running, else the next id to be assigned.
+# pg_snapshot_xmin() alone would be cluster-wide: a long write in another database of the same
+# server would hold every pull back. xip holds 64-bit ids, pg_stat_activity 32-bit ones.
+_BOUND_SQL = """
+SELECT COALESCE(
+    (SELECT min(x::text::bigint)
+       FROM pg_snapshot_xip(s) AS x
+      WHERE (x::text::bigint % 4294967296) IN (
+            SELECT backend_xid::text::bigint FROM pg_stat_activity
+             WHERE backend_xid IS NOT NULL
+               AND datid = (SELECT oid FROM pg_database WHERE datname = current_database()))),
+    pg_snapshot_xmax(s)::text::bigint)
+FROM pg_current_snapshot() AS s
+"""
+
+
 def committed_bound() -> int | None:
     """Transaction ids below this belong to finished transactions (PostgreSQL); None elsewhere.
 
-    Any transaction still running, or yet to start, has an id at or above it: change log rows
-    below it can no longer appear, so a cursor may safely move past them.
+    Any transaction of this database still running, or yet to start, has an id at or above it:
+    change log rows below it can no longer appear, so a cursor may safely move past them.
     """
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+        # Backend states are cached per transaction: read them fresh.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(_BOUND_SQL)
         return cursor.fetchone()[0]
 
 

@@ -166,6 +166,7 @@ def _update(*, ctx, uuid, data, client_updated_at, base_version) -> tuple[str, C
     except _StaleCache:
         ctx.contacts.pop(uuid, None)
         ctx.contacts.update(_reload(uuid))
+        ctx.refresh_receipts(uuid)
         return _update(
             ctx=ctx,
             uuid=uuid,

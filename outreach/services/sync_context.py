@@ -171,6 +171,11 @@ class PushContext:
     def receipt(self, record_uuid: uuid_lib.UUID, op: str, client_updated_at: dt.datetime):
         return self.receipts.get((record_uuid, op, client_updated_at))
 
+    def refresh_receipts(self, record_uuid: uuid_lib.UUID) -> None:
+        """Reload one record's receipts (another request may have applied its operation)."""
+        for r in SyncReceipt.objects.filter(record_uuid=record_uuid):
+            self.receipts[(r.record_uuid, r.op, r.client_updated_at)] = r.version
+
     def remember_receipt(
         self, record_uuid: uuid_lib.UUID, op: str, client_updated_at: dt.datetime, version: int
     ) -> None:
