@@ -63,26 +63,18 @@ def push(
 
 def _run(*, actor, operations, device, sent_at, whole: bool) -> PushOutcome:
     valid = [op for op in operations if "rejected" not in op]
-    outer = transaction.atomic() if whole else _nothing()
-    with outer:
+    if whole:
+        with transaction.atomic():
+            ctx = PushContext.load(actor=actor, operations=valid, device=device, sent_at=sent_at)
+            with contact_events.collecting():  # once per batch, inside the transaction
+                results = [_apply(ctx, op) for op in operations]
+    else:
         ctx = PushContext.load(actor=actor, operations=valid, device=device, sent_at=sent_at)
-        with contact_events.collecting():
-            results = []
-            for op in operations:
-                if whole:
-                    results.append(_apply(ctx, op))
-                else:
-                    with transaction.atomic():
-                        results.append(_apply(ctx, op))
+        results = []
+        for op in operations:
+            with transaction.atomic():
+                results.append(_apply(ctx, op))
     return PushOutcome(results=results, clock_skew_seconds=ctx.clock.skew_seconds)
-
-
-class _nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 def _apply(ctx: PushContext, op: dict[str, Any]) -> OpResult:
