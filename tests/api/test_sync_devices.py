@@ -40,6 +40,7 @@ def test_enrol_returns_a_token_the_server_keeps_only_as_its_digest():
     }
     assert body["edit_window_hours"] == 72
     assert JournalEntry.objects.filter(event="device_enrolled", actor=worker).exists()
+    assert JournalEntry.objects.filter(event="login", actor=worker).exists()
 
 
 def test_enrol_tells_the_team_edit_window():
