@@ -113,7 +113,9 @@ def main() -> None:
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "false",
             "LOG_LEVEL": "WARNING",
+            "STATIC_ROOT": str(ROOT / "var" / "bench-static"),
         }
+        (ROOT / "var" / "bench-static").mkdir(parents=True, exist_ok=True)
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True
         )
