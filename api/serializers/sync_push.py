@@ -83,12 +83,13 @@ class SlotCountsSerializer(StrictSerializer):
 
 
 class SessionStartDataSerializer(StrictSerializer):
-    started_at = PlausibleDateTimeField(required=False)
-    kind = serializers.ChoiceField(choices=SessionKind.choices, required=False)
-    territory = StrictIntegerField(min_value=1, required=False)
-    team = StrictIntegerField(min_value=1, required=False)
-    title = serializers.CharField(max_length=120, allow_blank=True, required=False)
-    planned_end = PlausibleDateTimeField(required=False)
+    # null is read as "not given" for these optional fields.
+    started_at = PlausibleDateTimeField(required=False, allow_null=True)
+    kind = serializers.ChoiceField(choices=SessionKind.choices, required=False, allow_null=True)
+    territory = StrictIntegerField(min_value=1, required=False, allow_null=True)
+    team = StrictIntegerField(min_value=1, required=False, allow_null=True)
+    title = serializers.CharField(max_length=120, allow_blank=True, required=False, allow_null=True)
+    planned_end = PlausibleDateTimeField(required=False, allow_null=True)
 
 
 class SessionUpdateDataSerializer(StrictSerializer):

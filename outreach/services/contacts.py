@@ -205,7 +205,7 @@ def _update(*, ctx, uuid, data, client_updated_at, base_version) -> tuple[str, C
             current = Contact.objects.select_for_update(no_key=True).only("version").get(pk=known.pk)
             if current.version != known.version:
                 raise _StaleCache
-            if base_version != known.version:
+            if base_version != known.version and not ctx.only_own_changes(uuid, base_version, known.version):
                 raise OpConflict(known)
             values = {
                 name: getattr(known, name)

@@ -109,10 +109,11 @@ def test_a_replayed_update_is_a_duplicate_not_a_conflict(field):
 
 
 def test_an_update_on_a_stale_version_is_a_conflict_with_the_servers_record(field):
-    _worker, session, client = field
+    worker, session, client = field
+    colleague, _ = device_client(UserFactory(team=worker.team), label="colleague's phone")
     op = contact_create(session)
     push(client, [op])
-    push(client, [contact_update(op["uuid"], 1, gender="boy", at=now() - dt.timedelta(minutes=1))])
+    push(colleague, [contact_update(op["uuid"], 1, gender="boy", at=now() - dt.timedelta(minutes=1))])
     response = push(client, [contact_update(op["uuid"], 1, gender="other")])
     result = response.json()["results"][0]
     assert result["status"] == "conflict"
@@ -357,7 +358,7 @@ def test_sessions_start_update_and_end_from_the_field(field):
     update = {
         "op": "session.update",
         "uuid": str(planned.uuid),
-        "base_version": 2,
+        "base_version": 1,
         "client_updated_at": iso(now() - dt.timedelta(minutes=5)),
         "data": {
             "young_people_seen": 6,
@@ -375,7 +376,7 @@ def test_sessions_start_update_and_end_from_the_field(field):
     assert statuses(response) == ["updated", "created", "updated", "updated"]
     planned.refresh_from_db()
     assert planned.status == "done"
-    assert planned.version == 4
+    assert planned.version == 3  # starting does not count as a change of content
     assert planned.young_people_seen == 6
     assert planned.police_present == "yes"
     assert list(planned.tallies.values_list("count", flat=True)) == [4]
@@ -383,7 +384,7 @@ def test_sessions_start_update_and_end_from_the_field(field):
     again = push(client, [start, update, end])
     assert statuses(again) == ["duplicate", "duplicate", "duplicate"]
     planned.refresh_from_db()
-    assert planned.version == 4
+    assert planned.version == 3
 
 
 def test_an_unplanned_session_is_created_in_the_teams_territory(field):
@@ -503,3 +504,58 @@ def test_rejected_operations_json_is_documented_shape(field):
     json.dumps(body)
     assert body["results"][0]["op"] == "contact.nuke"
     assert set(body["results"][0]["errors"]) >= {"op", "uuid"}
+
+
+def test_changes_queued_offline_on_one_phone_build_on_each_other(field):
+    """Two corrections made offline both say base_version 1: the second is not a conflict."""
+    _worker, session, client = field
+    op = contact_create(session)
+    push(client, [op])
+    first = contact_update(op["uuid"], 1, note="un", at=now() - dt.timedelta(minutes=2))
+    second = contact_update(op["uuid"], 1, gender="boy", at=now() - dt.timedelta(minutes=1))
+    response = push(client, [first, second])
+    assert statuses(response) == ["updated", "updated"]
+    contact = Contact.objects.get(uuid=op["uuid"])
+    assert (contact.version, contact.note, contact.gender) == (3, "un", "boy")
+
+
+def test_a_debrief_and_the_end_queued_together_do_not_conflict(field):
+    _worker, session, client = field
+    update = {
+        "op": "session.update",
+        "uuid": str(session.uuid),
+        "base_version": 1,
+        "client_updated_at": iso(now() - dt.timedelta(minutes=1)),
+        "data": {"young_people_seen": 3},
+    }
+    end = {
+        "op": "session.end",
+        "uuid": str(session.uuid),
+        "base_version": 1,
+        "client_updated_at": iso(now()),
+        "data": {"ended_at": iso(now()), "atmosphere": "calm"},
+    }
+    assert statuses(push(client, [update, end])) == ["updated", "updated"]
+
+
+def test_another_phones_change_in_between_is_still_a_conflict(field):
+    worker, session, client = field
+    other_client, _ = device_client(worker, label="second phone")
+    op = contact_create(session)
+    push(client, [op])
+    assert statuses(
+        push(other_client, [contact_update(op["uuid"], 1, note="autre", at=now() - dt.timedelta(minutes=1))])
+    ) == ["updated"]
+    result = push(client, [contact_update(op["uuid"], 1, note="mine")]).json()["results"][0]
+    assert result["status"] == "conflict"
+
+
+def test_null_optional_fields_of_an_unplanned_start_read_as_absent(field):
+    _worker, session, client = field
+    start = {
+        "op": "session.start",
+        "uuid": str(uuid.uuid4()),
+        "client_updated_at": iso(now()),
+        "data": {"kind": "street", "territory": session.territory_id, "title": None, "started_at": None},
+    }
+    assert statuses(push(client, [start])) == ["created"]
