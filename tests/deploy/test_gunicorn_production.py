@@ -71,7 +71,7 @@ def production(tmp_path_factory):
     server = None
     try:
         manage("migrate", "--no-input", "-v0", env=env)
-        territory = int(manage("shell", "-c", CREATE_WORKER, env=env).stdout.split()[-1])
+        territory = int(manage("shell", "-v0", "-c", CREATE_WORKER, env=env).stdout.split()[-1])
         env["STATIC_ROOT"] = str(collected_static(env))
         logs = tmp_path_factory.mktemp("gunicorn")
         server = GunicornServer(env, logs / "a.log").start()
