@@ -14,6 +14,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 DEFAULT_PG_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
+# The worker account the production server is started with (tests/deploy/conftest.py).
+USERNAME = "deploy-worker"
+PASSWORD = "Nuit-de-maraude-2026!"
 TEST_SECRET_KEY = "deploy-test-secret-key-" + "x7Qp2" * 10  # 50+ chars, not a real secret
 
 

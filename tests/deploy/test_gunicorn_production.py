@@ -1,7 +1,8 @@
 """The production path over real HTTP: gunicorn, production settings, PostgreSQL, collected static.
 
-One gunicorn server is started for the module against a fresh PostgreSQL database (created,
-migrated, dropped after). Requests carry `X-Forwarded-Proto: https` as nginx would add.
+One gunicorn server (tests/deploy/conftest.py) is started for the session against a fresh
+PostgreSQL database (created, migrated, dropped after). Requests carry
+`X-Forwarded-Proto: https` as nginx would add.
 """
 
 from __future__ import annotations
@@ -10,76 +11,14 @@ import datetime as dt
 import re
 import urllib.parse
 import uuid
-from types import SimpleNamespace
 
 import pytest
 from django.urls import Resolver404, resolve
 
-from tests.deploy.server import Browser, GunicornServer, collected_static
-from tests.deploy.support import (
-    ROOT,
-    TEST_SECRET_KEY,
-    create_database,
-    drop_database,
-    manage,
-    require_postgres,
-    unique_db_name,
-)
+from tests.deploy.server import Browser, GunicornServer
+from tests.deploy.support import PASSWORD, ROOT, USERNAME, manage
 
 pytestmark = pytest.mark.slow
-
-USERNAME = "deploy-worker"
-PASSWORD = "Nuit-de-maraude-2026!"
-REDIS_URL = "redis://127.0.0.1:6379/0"
-
-CREATE_WORKER = f"""
-from outreach.models import Organisation, Team, Territory, User
-territory = Territory.objects.get(level="departement", code="59")
-org = Organisation.objects.create(name="Association de test", kind="outreach")
-team = Team.objects.create(organisation=org, name="Équipe Nord")
-team.territories.set([territory])
-User.objects.create_user(
-    username={USERNAME!r}, password={PASSWORD!r}, role="worker", team=team, organisation=org
-)
-print("TERRITORY", territory.pk)
-"""
-
-
-def _redis_answers() -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
-@pytest.fixture(scope="module")
-def production(tmp_path_factory):
-    require_postgres()
-    name = unique_db_name("http")
-    env = {
-        "DEBUG": "false",
-        "SECRET_KEY": TEST_SECRET_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": create_database(name),
-        "REAL_IP_HEADER": "X-Real-IP",
-        "LOG_LEVEL": "WARNING",
-    }
-    if _redis_answers():  # the shared cache several app servers use
-        env["REDIS_URL"] = REDIS_URL
-    server = None
-    try:
-        manage("migrate", "--no-input", "-v0", env=env)
-        territory = int(manage("shell", "-v0", "-c", CREATE_WORKER, env=env).stdout.split()[-1])
-        env["STATIC_ROOT"] = str(collected_static(env))
-        logs = tmp_path_factory.mktemp("gunicorn")
-        server = GunicornServer(env, logs / "a.log").start()
-        yield SimpleNamespace(env=env, server=server, territory=territory, logs=logs)
-    finally:
-        if server:
-            server.stop()
-        drop_database(name)
 
 
 def _browser(production) -> Browser:
