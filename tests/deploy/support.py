@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -14,6 +15,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 DEFAULT_PG_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
+# `.env.example`: `NAME=value`, or `# NAME=value` for a default left commented.
+ENV_LINE = re.compile(r"^#?\s?([A-Z][A-Z0-9_]*)=", re.MULTILINE)
 # The worker account the production server is started with (tests/deploy/conftest.py).
 USERNAME = "deploy-worker"
 PASSWORD = "Nuit-de-maraude-2026!"

@@ -60,7 +60,6 @@ def _configure(tmp: Path, *, upstream: str = "", ports: tuple[int, int] | None =
     """A self-contained nginx.conf in `tmp` including the real site and upstream files."""
     _self_signed_certificate(tmp)
     site = SITE.read_text().replace("/etc/maraude/tls/", f"{tmp}/")
-    site = site.replace("/var/log/nginx/", f"{tmp}/")
     if ports:
         http_port, https_port = ports
         site = re.sub(r"listen \[::\]:\d+[^;]*;\n", "", site)
@@ -111,6 +110,31 @@ def test_site_file_passes_nginx_config_test(tmp_path):
     assert checked.returncode == 0, checked.stderr
     assert "test is successful" in checked.stderr
     assert "[warn]" not in checked.stderr
+
+
+@needs_nginx
+def test_compose_layout_passes_nginx_config_test(tmp_path):
+    """compose.yaml mounts the site as conf.d/default.conf and the compose upstream beside it."""
+    _self_signed_certificate(tmp_path)
+    conf_d = tmp_path / "conf.d"
+    conf_d.mkdir()
+    site = SITE.read_text().replace("/etc/maraude/tls/", f"{tmp_path}/")
+    (conf_d / "default.conf").write_text(site)
+    upstream = (ROOT / "deploy" / "nginx" / "maraude-upstream-compose.conf").read_text()
+    # `app` resolves on the compose network only; nginx -t resolves upstream names.
+    (conf_d / "maraude-upstream.conf").write_text(upstream.replace("app:8000", "127.0.0.1:8000"))
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"http {{ include /etc/nginx/mime.types; access_log off; include {conf_d}/*.conf; }}\n"
+    )
+
+    checked = subprocess.run(
+        [NGINX, "-t", "-p", str(tmp_path), "-c", str(conf)], capture_output=True, text=True
+    )
+
+    assert checked.returncode == 0, checked.stderr
+    assert "server app:8000" in upstream
 
 
 def test_upload_limit_matches_the_app_and_proxy_waits_longer_than_gunicorn():

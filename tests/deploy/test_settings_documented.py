@@ -4,10 +4,8 @@ import re
 import subprocess
 import sys
 
-from tests.deploy.support import ROOT, TEST_SECRET_KEY, clean_env
+from tests.deploy.support import ENV_LINE, ROOT, TEST_SECRET_KEY, clean_env
 
-# `.env.example`: `NAME=value`, or `# NAME=value` for a default left commented.
-ENV_LINE = re.compile(r"^#?\s?([A-Z][A-Z0-9_]*)=", re.MULTILINE)
 # docs/settings.md: table rows `| NAME | default | meaning |`.
 TABLE_ROW = re.compile(r"^\|\s*`?([A-Z][A-Z0-9_]*)`?\s*\|", re.MULTILINE)
 
