@@ -197,6 +197,7 @@ def test_a_device_enrols_and_pushes_a_contact(production):
     assert [r["status"] for r in replayed.json()["results"]] == ["duplicate", "duplicate"]
     count = manage(
         "shell",
+        "-v0",
         "-c",
         f"from outreach.models import Contact; print(Contact.objects.filter(uuid={contact_uuid!r}).count())",
         env=production.env,
