@@ -18,7 +18,7 @@ from tests.deploy.support import (
     unique_db_name,
 )
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
+REDIS_URL = "redis://127.0.0.1:6379/13"  # a database number of its own
 
 CREATE_WORKER = f"""
 from outreach.models import Organisation, Team, Territory, User
