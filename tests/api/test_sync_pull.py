@@ -238,3 +238,22 @@ def test_pull_queries_do_not_grow_with_the_number_of_items(world, django_assert_
     with django_assert_max_num_queries(log_queries):
         body = client.get(PULL, {"limit": 1000, "cursor": cursor}).json()
     assert len(body["items"]) > 80
+
+
+def test_a_coordinators_phone_receives_every_team_of_the_organisation(world):
+    from tests.factories import CoordinatorFactory
+
+    coordinator = CoordinatorFactory(organisation=world["org"])
+    client, _ = device_client(coordinator)
+    items, _, _ = pull_all(client)
+    assert ("session", str(world["other_team"].uuid)) in keys(items, "session")
+    assert ("session", str(world["planned"].uuid)) in keys(items, "session")
+
+
+def test_another_teams_session_changes_never_reach_the_device(world):
+    client = world["client"]
+    _, cursor, _ = pull_all(client)
+    world["other_team"].title = "Autre équipe"
+    world["other_team"].save()
+    items, _, _ = pull_all(client, cursor)
+    assert items == []

@@ -559,3 +559,57 @@ def test_null_optional_fields_of_an_unplanned_start_read_as_absent(field):
         "data": {"kind": "street", "territory": session.territory_id, "title": None, "started_at": None},
     }
     assert statuses(push(client, [start])) == ["created"]
+
+
+def test_a_cancelled_session_takes_no_contacts_and_cannot_start(field):
+    worker, _session, client = field
+    cancelled = SessionFactory(team=worker.team, status="cancelled")
+    start = {
+        "op": "session.start",
+        "uuid": str(cancelled.uuid),
+        "client_updated_at": iso(now()),
+        "data": {},
+    }
+    results = push(client, [start, contact_create(cancelled)]).json()["results"]
+    assert [(r["status"], r["reason"]) for r in results] == [("rejected", "invalid")] * 2
+
+
+def test_digital_slot_counts_are_updated_from_the_field(field):
+    worker, _session, client = field
+    from outreach.models import DigitalSlot, PlatformCategory
+
+    digital = SessionFactory(team=worker.team, kind="digital")
+    slot = DigitalSlot.objects.create(
+        session=digital,
+        platform=PlatformCategory.objects.get(code="messaging"),
+        starts_at=digital.planned_start,
+        ends_at=digital.planned_end,
+    )
+    update = {
+        "op": "session.update",
+        "uuid": str(digital.uuid),
+        "base_version": 1,
+        "client_updated_at": iso(now()),
+        "data": {"digital_slots": [{"id": slot.pk, "profiles_spotted": 7, "conversations": 2}]},
+    }
+    assert statuses(push(client, [update])) == ["updated"]
+    slot.refresh_from_db()
+    assert (slot.profiles_spotted, slot.messages_sent, slot.conversations) == (7, 0, 2)
+    other_slot = {**update, "client_updated_at": iso(now() + dt.timedelta(seconds=1))}
+    other_slot["data"] = {"digital_slots": [{"id": slot.pk + 999, "conversations": 1}]}
+    other_slot["base_version"] = 2
+    result = push(client, [other_slot]).json()["results"][0]
+    assert result["status"] == "rejected"
+    assert "digital_slots" in result["errors"]
+
+
+def test_a_coordinator_can_record_in_any_team_of_their_organisation():
+    from tests.factories import CoordinatorFactory
+
+    coordinator = CoordinatorFactory()
+    team = TeamFactory(organisation=coordinator.organisation)
+    session = SessionFactory(team=team)
+    client, _ = device_client(coordinator)
+    assert statuses(push(client, [contact_create(session)])) == ["created"]
+    foreign = SessionFactory()
+    assert statuses(push(client, [contact_create(foreign)])) == ["rejected"]
