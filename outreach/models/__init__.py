@@ -6,13 +6,14 @@ from outreach.models.organisations import Organisation, Team
 from outreach.models.places import Hotspot, PartnerService
 from outreach.models.reference import Action, Concern, PlatformCategory
 from outreach.models.sessions import DigitalSlot, OutreachSession, RouteStop, SessionTally
-from outreach.models.sync import ChangeLogEntry, SyncReceipt
+from outreach.models.sync import ChangeLogEntry, ChangeLogPurge, SyncReceipt
 from outreach.models.territories import Territory
 from outreach.models.users import User
 
 __all__ = [
     "Action",
     "ChangeLogEntry",
+    "ChangeLogPurge",
     "Concern",
     "Contact",
     "Device",
