@@ -201,3 +201,27 @@ def test_pulls_running_during_a_write_storm_miss_nothing(field):
         if not body["more"]:
             break
     assert {op["uuid"] for batch in batches for op in batch} <= seen
+
+
+def test_identical_batches_starting_an_unplanned_session_create_it_once(field):
+    import uuid
+
+    from outreach.models import OutreachSession
+
+    worker, session = field
+    clients = [device_client(worker, label=f"phone {i}")[0] for i in range(3)]
+    new_uuid = str(uuid.uuid4())
+    start = {
+        "op": "session.start",
+        "uuid": new_uuid,
+        "client_updated_at": now().isoformat(),
+        "data": {"kind": "street", "territory": session.territory_id},
+    }
+    ops = [start, *(contact_create(OutreachSession(uuid=new_uuid)) for _ in range(10))]
+    bodies = run_together(lambda i: push(clients[i], ops).json(), 3)
+    starts = sorted(body["results"][0]["status"] for body in bodies)
+    assert starts == ["created", "duplicate", "duplicate"]
+    for body in bodies:
+        assert {r["status"] for r in body["results"][1:]} <= {"created", "duplicate"}
+    assert OutreachSession.objects.filter(uuid=new_uuid).count() == 1
+    assert Contact.objects.filter(session__uuid=new_uuid).count() == 10
