@@ -4,15 +4,19 @@ from outreach.models.journal import JournalEntry
 from outreach.models.organisations import Organisation, Team
 from outreach.models.places import Hotspot, PartnerService
 from outreach.models.reference import Action, Concern, PlatformCategory
+from outreach.models.rollups import ActivityRollup, PersonRollup, RollupLedger
 from outreach.models.sessions import DigitalSlot, OutreachSession, RouteStop, SessionTally
+from outreach.models.summaries import FunderSummarySchedule, SummaryFrequency
 from outreach.models.territories import Territory
 from outreach.models.users import User
 
 __all__ = [
     "Action",
+    "ActivityRollup",
     "Concern",
     "Contact",
     "DigitalSlot",
+    "FunderSummarySchedule",
     "FundingAgreement",
     "Hotspot",
     "JournalEntry",
@@ -20,9 +24,12 @@ __all__ = [
     "Orientation",
     "OutreachSession",
     "PartnerService",
+    "PersonRollup",
     "PlatformCategory",
+    "RollupLedger",
     "RouteStop",
     "SessionTally",
+    "SummaryFrequency",
     "Team",
     "Territory",
     "User",

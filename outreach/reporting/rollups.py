@@ -1,0 +1,288 @@
+"""Keep the roll-up tables in step with contacts and sessions.
+
+The unit of maintenance is a *bucket*: one team's service date. Refreshing a bucket deletes its
+roll-up rows and recomputes them from the source rows, so a refresh is idempotent (a replayed sync
+batch changes nothing) and a full rebuild runs exactly the same code over every bucket, so a
+rebuilt roll-up equals the incremental one by construction (and a property test checks it).
+
+Entry points:
+* `contacts_changed(contact_ids)`: call after contacts were created, updated (including their
+  concerns, actions and orientations), moved to another team or date, or deleted.
+* `sessions_changed(session_ids)`: the same for sessions, their tallies and digital slots.
+* `refresh_buckets(buckets)`: when the caller already knows the (team_id, service_date) pairs.
+* `rebuild_all()`: the `rebuild_rollups` management command.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
+
+from outreach.choices import SessionStatus
+from outreach.models import (
+    ActivityRollup,
+    Contact,
+    DigitalSlot,
+    Orientation,
+    OutreachSession,
+    PersonRollup,
+    RollupLedger,
+    SessionTally,
+    Team,
+)
+
+Bucket = tuple[int, dt.date]
+# (team_id, organisation_id, service_date, territory_id, kind, dimension, value)
+CellKey = tuple[int, int, dt.date, int, str, str, str]
+
+# Single-valued contact fields counted per value: dimension -> field.
+CONTACT_FIELDS = {
+    "level": "level",
+    "age_band": "age_band",
+    "gender": "gender",
+    "known_ase": "known_to_child_welfare",
+    "hour_band": "hour_band",
+    "platform": "platform__code",
+    "request": "request_category",
+}
+BATCH = 300  # buckets per query, well under every database's parameter limit
+
+
+def _bucket_q(buckets: Iterable[Bucket], prefix: str = "") -> Q:
+    query = Q(pk__in=[])
+    for team_id, day in buckets:
+        query |= Q(**{f"{prefix}team_id": team_id, f"{prefix}service_date": day})
+    return query
+
+
+def _key_fields(prefix: str = "") -> list[str]:
+    return [
+        f"{prefix}team_id",
+        f"{prefix}team__organisation_id",
+        f"{prefix}service_date",
+        f"{prefix}territory_id",
+        f"{prefix}kind",
+    ]
+
+
+def _add(counts: Counter, rows, prefix: str, dimension: str, value_field: str | None) -> None:
+    keys = _key_fields(prefix)
+    for row in rows:
+        value = "" if value_field is None else row[value_field]
+        if value_field is not None and value in (None, ""):
+            continue
+        key = (*(row[k] for k in keys), dimension, str(value))
+        counts[key] += row["n"]
+
+
+def compute_contact_cells(where: Q) -> tuple[Counter, Counter]:
+    """Roll-up cells and person cells for the contacts matching `where` (a filter on Contact)."""
+    cells: Counter = Counter()
+    contacts = Contact.objects.filter(where).order_by()
+    keys = _key_fields()
+    _add(cells, contacts.values(*keys).annotate(n=Count("id")), "", "contacts", None)
+    first = contacts.filter(is_first_contact=True, level="exchange")
+    _add(cells, first.values(*keys).annotate(n=Count("id")), "", "first_contact", None)
+    talked = contacts.filter(conversation_established=True)
+    _add(cells, talked.values(*keys).annotate(n=Count("id")), "", "conversation", None)
+    for dimension, field in CONTACT_FIELDS.items():
+        rows = contacts.values(*keys, field).annotate(n=Count("id"))
+        _add(cells, rows, "", dimension, field)
+
+    linked = _prefixed(where, "contact__")
+    ckeys = _key_fields("contact__")
+    for dimension, through, field in (
+        ("concern", Contact.concerns.through, "concern__code"),
+        ("action", Contact.actions.through, "action__code"),
+    ):
+        rows = through.objects.filter(linked).order_by().values(*ckeys, field).annotate(n=Count("id"))
+        _add(cells, rows, "contact__", dimension, field)
+    orientations = Orientation.objects.filter(linked).order_by()
+    rows = orientations.values(*ckeys, "partner__category").annotate(n=Count("contact_id", distinct=True))
+    _add(cells, rows, "contact__", "orientation", "partner__category")
+    rows = orientations.values(*ckeys).annotate(n=Count("contact_id", distinct=True))
+    _add(cells, rows, "contact__", "oriented", None)
+
+    persons: Counter = Counter()
+    coded = contacts.exclude(person_code="").values(*keys, "person_code").annotate(n=Count("id"))
+    for row in coded:
+        persons[(*(row[k] for k in keys), row["person_code"])] += row["n"]
+    return cells, persons
+
+
+def _prefixed(where: Q, prefix: str) -> Q:
+    """The same filter, seen from a table that points to Contact through `prefix`."""
+    clone = Q()
+    clone.connector, clone.negated = where.connector, where.negated
+    for child in where.children:
+        if isinstance(child, Q):
+            clone.children.append(_prefixed(child, prefix))
+        else:
+            name, value = child
+            clone.children.append((f"{prefix}{name}", value))
+    return clone
+
+
+def compute_session_cells(where: Q) -> Counter:
+    """Roll-up cells for the sessions matching `where` (a filter on OutreachSession).
+
+    Only sessions marked done count (a planned or cancelled night is not activity).
+    """
+    cells: Counter = Counter()
+    done = OutreachSession.objects.filter(where, status=SessionStatus.DONE).order_by()
+    keys = _key_fields()
+    for row in done.values(*keys, "started_at", "ended_at"):
+        base = tuple(row[k] for k in keys)
+        cells[(*base, "sessions", "")] += 1
+        minutes = int((row["ended_at"] - row["started_at"]).total_seconds() // 60)
+        cells[(*base, "minutes", "")] += minutes
+    skeys = _key_fields("session__")
+    session_q = _prefixed(where, "session__") & Q(session__status=SessionStatus.DONE)
+    tallies = SessionTally.objects.filter(session_q).order_by()
+    _add(cells, tallies.values(*skeys, "level").annotate(n=Sum("count")), "session__", "tally", "level")
+    slots = DigitalSlot.objects.filter(session_q).order_by()
+    for dimension, field in (
+        ("slot_spotted", "profiles_spotted"),
+        ("slot_messages", "messages_sent"),
+        ("slot_conversations", "conversations"),
+    ):
+        rows = slots.values(*skeys, "platform__code").annotate(n=Sum(field))
+        _add(cells, [r for r in rows if r["n"]], "session__", dimension, "platform__code")
+    return cells
+
+
+def _write(cells: Counter, persons: Counter) -> None:
+    ActivityRollup.objects.bulk_create(
+        (
+            ActivityRollup(
+                team_id=team,
+                organisation_id=org,
+                service_date=day,
+                territory_id=territory,
+                kind=kind,
+                dimension=dimension,
+                value=value,
+                count=count,
+            )
+            for (team, org, day, territory, kind, dimension, value), count in cells.items()
+            if count
+        ),
+        batch_size=2000,
+    )
+    PersonRollup.objects.bulk_create(
+        (
+            PersonRollup(
+                team_id=team,
+                organisation_id=org,
+                service_date=day,
+                territory_id=territory,
+                kind=kind,
+                person_code=code,
+                contacts=count,
+            )
+            for (team, org, day, territory, kind, code), count in persons.items()
+        ),
+        batch_size=2000,
+    )
+
+
+def _refresh(contact_q: Q, session_q: Q, rollup_q: Q) -> None:
+    ActivityRollup.objects.filter(rollup_q).delete()
+    PersonRollup.objects.filter(rollup_q).delete()
+    cells, persons = compute_contact_cells(contact_q)
+    cells.update(compute_session_cells(session_q))
+    _write(cells, persons)
+
+
+def _record_ledger(source: str, table: str, buckets: list[Bucket]) -> None:
+    """Point the ledger of every record now in these buckets at its bucket."""
+    RollupLedger.objects.filter(Q(source=source) & _bucket_q(buckets)).delete()
+    with connection.cursor() as cursor:
+        for team_id, day in buckets:
+            cursor.execute(
+                f"INSERT INTO {RollupLedger._meta.db_table} (source, object_id, team_id, service_date) "  # noqa: S608
+                f"SELECT %s, id, team_id, service_date FROM {table} WHERE team_id = %s AND service_date = %s",
+                [source, team_id, day],
+            )
+
+
+def refresh_buckets(buckets: Iterable[Bucket]) -> int:
+    """Recompute the roll-ups of these (team_id, service_date) buckets; returns how many."""
+    wanted = sorted(set(buckets))
+    if not wanted:
+        return 0
+    with transaction.atomic():
+        # One refresher per team at a time, so two sync batches cannot interleave their rewrites.
+        list(
+            Team.objects.select_for_update()
+            .filter(id__in={t for t, _ in wanted})
+            .order_by("id")
+            .values_list("id")
+        )
+        for start in range(0, len(wanted), BATCH):
+            chunk = wanted[start : start + BATCH]
+            _refresh(_bucket_q(chunk), _bucket_q(chunk), _bucket_q(chunk))
+            _record_ledger(RollupLedger.Source.CONTACT, Contact._meta.db_table, chunk)
+            _record_ledger(RollupLedger.Source.SESSION, OutreachSession._meta.db_table, chunk)
+    return len(wanted)
+
+
+def _buckets_of(source: str, model, ids: Iterable[int]) -> set[Bucket]:
+    ids = list(set(ids))
+    found: set[Bucket] = set()
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        found.update(model.objects.filter(pk__in=chunk).values_list("team_id", "service_date"))
+        found.update(
+            RollupLedger.objects.filter(source=source, object_id__in=chunk).values_list(
+                "team_id", "service_date"
+            )
+        )
+    return found
+
+
+def contacts_changed(contact_ids: Iterable[int]) -> int:
+    """Bring the roll-ups up to date after these contacts were written, moved or deleted.
+
+    Refreshes both the bucket each contact is in now and the one it was last counted in.
+    Safe to call twice for the same write. Returns the number of buckets refreshed.
+    """
+    return refresh_buckets(_buckets_of(RollupLedger.Source.CONTACT, Contact, contact_ids))
+
+
+def sessions_changed(session_ids: Iterable[int]) -> int:
+    """The same as `contacts_changed`, for sessions (status, times, tallies, digital slots)."""
+    return refresh_buckets(_buckets_of(RollupLedger.Source.SESSION, OutreachSession, session_ids))
+
+
+def rebuild_all(*, chunk_days: int = 31) -> None:
+    """Recompute every roll-up from the source rows, a few weeks at a time."""
+    bounds = []
+    for model in (Contact, OutreachSession):
+        first = model.objects.order_by("service_date").values_list("service_date", flat=True).first()
+        last = model.objects.order_by("-service_date").values_list("service_date", flat=True).first()
+        if first:
+            bounds += [first, last]
+    with transaction.atomic():
+        ActivityRollup.objects.all().delete()
+        PersonRollup.objects.all().delete()
+        RollupLedger.objects.all().delete()
+        if bounds:
+            cursor_day, last_day = min(bounds), max(bounds)
+            while cursor_day <= last_day:
+                end = cursor_day + dt.timedelta(days=chunk_days - 1)
+                in_range = Q(service_date__gte=cursor_day, service_date__lte=end)
+                _refresh(in_range, in_range, Q(pk__in=[]))
+                cursor_day = end + dt.timedelta(days=1)
+        ledger = RollupLedger._meta.db_table
+        with connection.cursor() as cursor:
+            for source, model in (("contact", Contact), ("session", OutreachSession)):
+                cursor.execute(
+                    f"INSERT INTO {ledger} (source, object_id, team_id, service_date) "  # noqa: S608
+                    f"SELECT %s, id, team_id, service_date FROM {model._meta.db_table}",
+                    [source],
+                )
