@@ -4,7 +4,13 @@ from outreach.models.journal import JournalEntry
 from outreach.models.organisations import Organisation, Team
 from outreach.models.places import Hotspot, PartnerService
 from outreach.models.reference import Action, Concern, PlatformCategory
-from outreach.models.rollups import ActivityRollup, PersonRollup, RollupLedger
+from outreach.models.rollups import (
+    ActivityRollup,
+    MonthlyPersonRollup,
+    MonthlyRollup,
+    PersonRollup,
+    RollupLedger,
+)
 from outreach.models.sessions import DigitalSlot, OutreachSession, RouteStop, SessionTally
 from outreach.models.summaries import FunderSummarySchedule, SummaryFrequency
 from outreach.models.territories import Territory
@@ -20,6 +26,8 @@ __all__ = [
     "FundingAgreement",
     "Hotspot",
     "JournalEntry",
+    "MonthlyPersonRollup",
+    "MonthlyRollup",
     "Organisation",
     "Orientation",
     "OutreachSession",

@@ -102,3 +102,56 @@ class RollupLedger(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.object_id} → {self.team_id}/{self.service_date}"
+
+
+class MonthlyRollup(models.Model):
+    """`ActivityRollup` summed over a calendar month: what long reports read."""
+
+    team = models.ForeignKey("outreach.Team", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("outreach.Organisation", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="First day of the month.")
+    territory = models.ForeignKey("outreach.Territory", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=SessionKind.choices)
+    dimension = models.CharField(max_length=24)
+    value = models.CharField(max_length=50, blank=True)
+    count = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("monthly roll-up")
+        verbose_name_plural = _("monthly roll-ups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "month", "territory", "kind", "dimension", "value"],
+                name="monthlyrollup_cell_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["month", "organisation"], name="monthly_month_org_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.month:%Y-%m} {self.dimension}={self.value}: {self.count}"
+
+
+class MonthlyPersonRollup(models.Model):
+    """`PersonRollup` summed over a calendar month."""
+
+    team = models.ForeignKey("outreach.Team", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("outreach.Organisation", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    territory = models.ForeignKey("outreach.Territory", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=SessionKind.choices)
+    person_code = models.CharField(max_length=16)
+    contacts = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("monthly person roll-up")
+        verbose_name_plural = _("monthly person roll-ups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "month", "territory", "kind", "person_code"],
+                name="monthlypersonrollup_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["month", "organisation"], name="monthlyperson_month_org_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.month:%Y-%m} person"

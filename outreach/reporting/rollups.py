@@ -21,12 +21,15 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
 
 from outreach.choices import SessionStatus
 from outreach.models import (
     ActivityRollup,
     Contact,
     DigitalSlot,
+    MonthlyPersonRollup,
+    MonthlyRollup,
     Orientation,
     OutreachSession,
     PersonRollup,
@@ -190,6 +193,65 @@ def _write(cells: Counter, persons: Counter) -> None:
     )
 
 
+def _month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _months_q(team_months: Iterable[tuple[int, dt.date]], field: str) -> Q:
+    query = Q(pk__in=[])
+    for team_id, month in team_months:
+        query |= Q(team_id=team_id, **{f"{field}__gte": month, f"{field}__lt": _next_month(month)})
+    return query
+
+
+def refresh_months(team_months: Iterable[tuple[int, dt.date]] | None) -> None:
+    """Re-sum the monthly tables from the daily ones, for these (team_id, month) or all."""
+    if team_months is None:
+        daily_q = monthly_q = Q()
+    else:
+        team_months = sorted(set(team_months))
+        daily_q, monthly_q = _months_q(team_months, "service_date"), _months_q(team_months, "month")
+    MonthlyRollup.objects.filter(monthly_q).delete()
+    MonthlyPersonRollup.objects.filter(monthly_q).delete()
+    keys = ["team_id", "organisation_id", "month", "territory_id", "kind"]
+    cells = (
+        ActivityRollup.objects.filter(daily_q)
+        .order_by()
+        .annotate(month=TruncMonth("service_date"))
+        .values(*keys, "dimension", "value")
+        .annotate(n=Sum("count"))
+    )
+    MonthlyRollup.objects.bulk_create(
+        (
+            MonthlyRollup(
+                **{k: row[k] for k in keys}, dimension=row["dimension"], value=row["value"], count=row["n"]
+            )
+            for row in cells.iterator(chunk_size=5000)
+        ),
+        batch_size=2000,
+    )
+    persons = (
+        PersonRollup.objects.filter(daily_q)
+        .order_by()
+        .annotate(month=TruncMonth("service_date"))
+        .values(*keys, "person_code")
+        .annotate(n=Sum("contacts"))
+    )
+    MonthlyPersonRollup.objects.bulk_create(
+        (
+            MonthlyPersonRollup(
+                **{k: row[k] for k in keys}, person_code=row["person_code"], contacts=row["n"]
+            )
+            for row in persons.iterator(chunk_size=5000)
+        ),
+        batch_size=2000,
+    )
+
+
 def _refresh(contact_q: Q, session_q: Q, rollup_q: Q) -> None:
     ActivityRollup.objects.filter(rollup_q).delete()
     PersonRollup.objects.filter(rollup_q).delete()
@@ -228,6 +290,7 @@ def refresh_buckets(buckets: Iterable[Bucket]) -> int:
             _refresh(_bucket_q(chunk), _bucket_q(chunk), _bucket_q(chunk))
             _record_ledger(RollupLedger.Source.CONTACT, Contact._meta.db_table, chunk)
             _record_ledger(RollupLedger.Source.SESSION, OutreachSession._meta.db_table, chunk)
+        refresh_months({(team_id, _month_start(day)) for team_id, day in wanted})
     return len(wanted)
 
 
@@ -268,9 +331,8 @@ def rebuild_all(*, chunk_days: int = 31) -> None:
         if first:
             bounds += [first, last]
     with transaction.atomic():
-        ActivityRollup.objects.all().delete()
-        PersonRollup.objects.all().delete()
-        RollupLedger.objects.all().delete()
+        for model in (ActivityRollup, PersonRollup, RollupLedger, MonthlyRollup, MonthlyPersonRollup):
+            model.objects.all().delete()
         if bounds:
             cursor_day, last_day = min(bounds), max(bounds)
             while cursor_day <= last_day:
@@ -278,6 +340,7 @@ def rebuild_all(*, chunk_days: int = 31) -> None:
                 in_range = Q(service_date__gte=cursor_day, service_date__lte=end)
                 _refresh(in_range, in_range, Q(pk__in=[]))
                 cursor_day = end + dt.timedelta(days=1)
+            refresh_months(None)
         ledger = RollupLedger._meta.db_table
         with connection.cursor() as cursor:
             for source, model in (("contact", Contact), ("session", OutreachSession)):

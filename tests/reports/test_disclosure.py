@@ -60,7 +60,7 @@ def determined(system: CellSystem, published: dict[str, int | None], key: str) -
             matrix.append(row)
     # e_key is in the row space iff adding it does not raise the rank.
     target = [Fraction(int(k == key)) for k in unknown]
-    return _rank(matrix + [target]) == _rank(matrix)
+    return _rank([*matrix, target]) == _rank(matrix)
 
 
 def _rank(matrix: list[list[Fraction]]) -> int:

@@ -15,6 +15,8 @@ from outreach.models import (
     ActivityRollup,
     Concern,
     Contact,
+    MonthlyPersonRollup,
+    MonthlyRollup,
     OutreachSession,
     PersonRollup,
     PlatformCategory,
@@ -29,10 +31,11 @@ from tests.factories import (
     departement,
 )
 
-DAYS = [dt.date(2026, 3, 2) + dt.timedelta(days=n) for n in range(4)]
+# Four service dates across a month boundary, so moves also change the monthly roll-up.
+DAYS = [dt.date(2026, 3, 30) + dt.timedelta(days=n) for n in range(4)]
 
 
-def snapshot() -> tuple[set, set]:
+def snapshot() -> tuple[set, ...]:
     cells = set(
         ActivityRollup.objects.values_list(
             "team_id",
@@ -50,7 +53,17 @@ def snapshot() -> tuple[set, set]:
             "team_id", "service_date", "territory_id", "kind", "person_code", "contacts"
         )
     )
-    return cells, persons
+    monthly = set(
+        MonthlyRollup.objects.values_list(
+            "team_id", "month", "territory_id", "kind", "dimension", "value", "count"
+        )
+    )
+    monthly_persons = set(
+        MonthlyPersonRollup.objects.values_list(
+            "team_id", "month", "territory_id", "kind", "person_code", "contacts"
+        )
+    )
+    return cells, persons, monthly, monthly_persons
 
 
 contact_spec = st.fixed_dictionaries(
