@@ -88,6 +88,25 @@ class Report:
                     return item
         return None
 
+    def _compared(self, figures: list[Figure]) -> list[tuple[Figure, Figure | None, int | None]]:
+        out = []
+        for item in figures:
+            before = self.previous.figure(item.key) if self.previous else None
+            delta = None
+            if before is not None and item.value is not None and before.value is not None:
+                delta = item.value - before.value
+            out.append((item, before, delta))
+        return out
+
+    @property
+    def headline_compared(self) -> list[tuple[Figure, Figure | None, int | None]]:
+        """Each headline figure with the previous period's and the difference (when both shown)."""
+        return self._compared(self.headline)
+
+    @property
+    def activity_compared(self) -> list[tuple[Figure, Figure | None, int | None]]:
+        return self._compared(self.activity)
+
     @property
     def suppressed_count(self) -> int:
         cells = list(self.headline) + [f for b in self.breakdowns for f in b.figures]
