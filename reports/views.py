@@ -40,6 +40,8 @@ def _funder_report(request: HttpRequest, agreement_id: int):
     try:
         agreement = agreement_for(request.user, agreement_id)
         form = ReportFilterForm(request.GET or None, territories=agreement_territories(agreement, tree))
+        if form.is_bound and "territory" in form.errors:
+            raise OutOfScope("Territory outside the agreement.")
         scope, agreement = funder_scope(
             request.user,
             agreement_id=agreement_id,
@@ -128,6 +130,8 @@ def _coordinator_report(request: HttpRequest, *, disclose: bool):
     if not request.user.is_coordinator:
         raise Http404(_("No such report."))
     form = ReportFilterForm(request.GET or None, territories=_coordinator_territories(request.user, tree))
+    if form.is_bound and "territory" in form.errors:
+        raise Http404(_("No such report."))
     try:
         scope = coordinator_scope(
             request.user,

@@ -68,5 +68,7 @@ def test_the_journal_is_read_only_in_the_admin(admin_client):
     JournalEntry.objects.create(event="login", actor_username="x")
     entry = JournalEntry.objects.first()
     assert admin_client.get(reverse("admin:outreach_journalentry_add")).status_code == 403
-    response = admin_client.post(reverse("admin:outreach_journalentry_delete", args=[entry.pk]), {"post": "yes"})
+    response = admin_client.post(
+        reverse("admin:outreach_journalentry_delete", args=[entry.pk]), {"post": "yes"}
+    )
     assert response.status_code == 403

@@ -12,11 +12,14 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
-from outreach.models import FunderSummarySchedule, JournalEntry
+from outreach.models import FunderSummarySchedule, JournalEntry, Territory
+from outreach.reporting.periods import period_containing
+from outreach.reporting.scope import OutOfScope, funder_scope
+from outreach.reporting.territories import TerritoryTree
 from tests.factories import (
     CoordinatorFactory,
-    FundingAgreementFactory,
     FunderUserFactory,
+    FundingAgreementFactory,
     OrganisationFactory,
     TeamFactory,
     departement,
@@ -39,7 +42,9 @@ def world():
     agreement = FundingAgreementFactory(funder=funder.organisation, reference="CONV-NORD")
     agreement.funded.set([funded])
     agreement.territories.set([nord])
-    contacts(night(team, dt.date(2026, 3, 3), territory=nord), 12, concerns=("running_away",), person_code="ZX9")
+    contacts(
+        night(team, dt.date(2026, 3, 3), territory=nord), 12, concerns=("running_away",), person_code="ZX9"
+    )
     contacts(night(team, dt.date(2026, 3, 10), territory=nord), 2, age_band="13_14")
     contacts(night(other_team, dt.date(2026, 3, 4), territory=paris), 40)
     # The other organisation also worked in Nord: not funded by this agreement.
@@ -70,16 +75,40 @@ def test_funder_dashboard_shows_only_funded_organisations_in_the_agreement_terri
 def test_funder_never_sees_another_territory_or_agreement(client, world):
     _login(client, world["funder"])
     url = reverse("reports:funder_dashboard", args=[world["agreement"].pk])
-    assert client.get(url, {**MARCH, "territory": world["paris"].pk}).status_code in (200, 404)
-    response = client.get(url, {**MARCH, "territory": world["paris"].pk})
-    # An invalid territory choice falls back to the agreement's own territory, never Paris.
-    if response.status_code == 200:
-        assert response.context["report"].territory_label == str(world["nord"])
+    assert client.get(url, {**MARCH, "territory": world["paris"].pk}).status_code == 404
+    national = Territory.objects.get(level="national")
+    assert client.get(url, {**MARCH, "territory": national.pk}).status_code == 404
+    # Inside the agreement's territory is fine (a commune or sector under Nord would be too).
+    assert client.get(url, {**MARCH, "territory": world["nord"].pk}).status_code == 200
     stranger = FundingAgreementFactory(reference="CONV-PARIS")
     stranger.territories.set([world["paris"]])
     stranger.funded.set([world["funded"]])
     assert client.get(reverse("reports:funder_dashboard", args=[stranger.pk]), MARCH).status_code == 404
     assert client.get(reverse("reports:funder_export", args=[stranger.pk, "csv"]), MARCH).status_code == 404
+
+
+@pytest.mark.parametrize("code", ["75", "62", "13"])
+def test_funder_scope_refuses_any_territory_outside_the_agreement(world, code):
+    with pytest.raises(OutOfScope):
+        funder_scope(
+            world["funder"],
+            agreement_id=world["agreement"].pk,
+            territory_id=departement(code).pk,
+            period=period_containing("month", dt.date(2026, 3, 1)),
+            tree=TerritoryTree(),
+        )
+
+
+def test_a_funder_user_cannot_use_another_funders_agreement(world):
+    intruder = FunderUserFactory()
+    with pytest.raises(OutOfScope):
+        funder_scope(
+            intruder,
+            agreement_id=world["agreement"].pk,
+            territory_id=world["nord"].pk,
+            period=period_containing("month", dt.date(2026, 3, 1)),
+            tree=TerritoryTree(),
+        )
 
 
 def test_funder_never_sees_outside_the_agreement_period(client, world):
