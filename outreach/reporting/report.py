@@ -16,7 +16,7 @@ from outreach.choices import MINOR_AGE_BANDS, AgeBand, Gender, PartnerCategory, 
 from outreach.models import Action, Concern, PlatformCategory, Team
 from outreach.reporting import disclosure
 from outreach.reporting.aggregate import RawCounts, ReportScope, load_counts
-from outreach.reporting.periods import Period, series_buckets
+from outreach.reporting.periods import Period, bucket_start, series_buckets
 from outreach.reporting.territories import TerritoryTree
 from outreach.timebands import HourBand
 
@@ -202,7 +202,12 @@ def build_report(
 
     buckets = series_buckets(scope.period)
     series_rows = [
-        (f"series:{b.start}", b.label, {k: raw.series.get((b.start, k), 0) for k, _ in KINDS})
+        (
+            f"series:{b.start}",
+            b.label,
+            # Raw series are keyed by the whole week's (or month's) start; the first bucket may be clipped.
+            {k: raw.series.get((bucket_start(b.kind, b.start), k), 0) for k, _ in KINDS},
+        )
         for b in buckets
     ]
     _grid_cells(system, series_rows)

@@ -41,6 +41,15 @@ class ReportFigureTests(TestCase):
         self.assertEqual(report.figure("sessions:street").value, 1)
         self.assertEqual(report.figure("hours:street").value, 4)
 
+    def test_a_month_starting_mid_week_keeps_its_first_days_in_the_series(self):
+        september = period_containing("month", dt.date(2026, 9, 1))  # a Tuesday
+        scope = ReportScope(frozenset({self.team.organisation_id}), self.nord.id, september)
+        contacts(night(self.team, dt.date(2026, 9, 1), territory=self.nord), 7)
+        report = build_report(scope)
+        series = next(g for g in report.grids if g.code == "series")
+        self.assertEqual(series.rows[0].total.value, 7)
+        self.assertEqual(series.totals.total.value, 7)
+
     def test_small_counts_are_hidden_with_a_partner_cell(self):
         session = night(self.team, dt.date(2026, 3, 3), territory=self.nord)
         contacts(session, 12, age_band="15_17")
