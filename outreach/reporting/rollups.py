@@ -158,39 +158,45 @@ def compute_session_cells(where: Q) -> Counter:
     return cells
 
 
+CELL_COLUMNS = [
+    "team_id",
+    "organisation_id",
+    "service_date",
+    "territory_id",
+    "kind",
+    "dimension",
+    "value",
+    "count",
+]
+PERSON_COLUMNS = [
+    "team_id",
+    "organisation_id",
+    "service_date",
+    "territory_id",
+    "kind",
+    "person_code",
+    "contacts",
+]
+
+
+def _insert(model, columns: list[str], rows: Iterable[tuple]) -> None:
+    """Insert plain tuples: COPY on PostgreSQL (roll-ups are rebuilt in bulk), bulk_create elsewhere."""
+    if connection.vendor == "postgresql":
+        names = ", ".join(connection.ops.quote_name(c) for c in columns)
+        with connection.cursor() as cursor:
+            table = connection.ops.quote_name(model._meta.db_table)
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
+    model.objects.bulk_create(
+        (model(**dict(zip(columns, row, strict=True))) for row in rows), batch_size=2000
+    )
+
+
 def _write(cells: Counter, persons: Counter) -> None:
-    ActivityRollup.objects.bulk_create(
-        (
-            ActivityRollup(
-                team_id=team,
-                organisation_id=org,
-                service_date=day,
-                territory_id=territory,
-                kind=kind,
-                dimension=dimension,
-                value=value,
-                count=count,
-            )
-            for (team, org, day, territory, kind, dimension, value), count in cells.items()
-            if count
-        ),
-        batch_size=2000,
-    )
-    PersonRollup.objects.bulk_create(
-        (
-            PersonRollup(
-                team_id=team,
-                organisation_id=org,
-                service_date=day,
-                territory_id=territory,
-                kind=kind,
-                person_code=code,
-                contacts=count,
-            )
-            for (team, org, day, territory, kind, code), count in persons.items()
-        ),
-        batch_size=2000,
-    )
+    _insert(ActivityRollup, CELL_COLUMNS, ((*key, count) for key, count in cells.items() if count))
+    _insert(PersonRollup, PERSON_COLUMNS, ((*key, count) for key, count in persons.items()))
 
 
 def _month_start(day: dt.date) -> dt.date:
@@ -225,14 +231,14 @@ def refresh_months(team_months: Iterable[tuple[int, dt.date]] | None) -> None:
         .values(*keys, "dimension", "value")
         .annotate(n=Sum("count"))
     )
-    MonthlyRollup.objects.bulk_create(
+    monthly_columns = [c if c != "service_date" else "month" for c in CELL_COLUMNS]
+    _insert(
+        MonthlyRollup,
+        monthly_columns,
         (
-            MonthlyRollup(
-                **{k: row[k] for k in keys}, dimension=row["dimension"], value=row["value"], count=row["n"]
-            )
-            for row in cells.iterator(chunk_size=5000)
+            tuple(row[c if c != "count" else "n"] for c in monthly_columns)
+            for row in list(cells)  # read fully first: COPY holds the connection
         ),
-        batch_size=2000,
     )
     persons = (
         PersonRollup.objects.filter(daily_q)
@@ -241,14 +247,11 @@ def refresh_months(team_months: Iterable[tuple[int, dt.date]] | None) -> None:
         .values(*keys, "person_code")
         .annotate(n=Sum("contacts"))
     )
-    MonthlyPersonRollup.objects.bulk_create(
-        (
-            MonthlyPersonRollup(
-                **{k: row[k] for k in keys}, person_code=row["person_code"], contacts=row["n"]
-            )
-            for row in persons.iterator(chunk_size=5000)
-        ),
-        batch_size=2000,
+    person_columns = [c if c != "service_date" else "month" for c in PERSON_COLUMNS]
+    _insert(
+        MonthlyPersonRollup,
+        person_columns,
+        (tuple(row[c if c != "contacts" else "n"] for c in person_columns) for row in list(persons)),
     )
 
 
