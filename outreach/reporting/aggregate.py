@@ -11,7 +11,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 
 from outreach.models import ActivityRollup, MonthlyPersonRollup, MonthlyRollup, PersonRollup
 from outreach.reporting.periods import Period, bucket_start
@@ -102,8 +102,8 @@ def load_counts(scope: ReportScope, tree: TerritoryTree) -> RawCounts:
         coded = coded.annotate(n=Sum("contacts"))
         if len(sources) == 1:
             # One source: let the database count distinct persons and those met again.
-            raw.persons = coded.count()
-            raw.persons_met_again = coded.filter(n__gte=2).count()
+            totals = coded.aggregate(persons=Count("team_id"), again=Count("team_id", filter=Q(n__gte=2)))
+            raw.persons, raw.persons_met_again = totals["persons"], totals["again"]
             return raw
         for row in coded:
             persons[(row["team_id"], row["person_code"])] += row["n"]

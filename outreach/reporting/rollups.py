@@ -82,8 +82,12 @@ def _add(counts: Counter, rows, prefix: str, dimension: str, value_field: str | 
         counts[key] += row["n"]
 
 
-def compute_contact_cells(where: Q) -> tuple[Counter, Counter]:
-    """Roll-up cells and person cells for the contacts matching `where` (a filter on Contact)."""
+def compute_contact_cells(where: Q, *, few: bool = False) -> tuple[Counter, Counter]:
+    """Roll-up cells and person cells for the contacts matching `where` (a filter on Contact).
+
+    With `few` (a handful of buckets), the link tables (concerns, actions, orientations) are read
+    by contact id through their index and grouped in Python; otherwise grouped in the database.
+    """
     cells: Counter = Counter()
     contacts = Contact.objects.filter(where).order_by()
     keys = _key_fields()
@@ -96,6 +100,20 @@ def compute_contact_cells(where: Q) -> tuple[Counter, Counter]:
         rows = contacts.values(*keys, field).annotate(n=Count("id"))
         _add(cells, rows, "", dimension, field)
 
+    if few:
+        _add_links_by_id(cells, contacts)
+    else:
+        _add_links_by_join(cells, where)
+
+    persons: Counter = Counter()
+    coded = contacts.exclude(person_code="").values(*keys, "person_code").annotate(n=Count("id"))
+    for row in coded:
+        persons[(*(row[k] for k in keys), row["person_code"])] += row["n"]
+    return cells, persons
+
+
+def _add_links_by_join(cells: Counter, where: Q) -> None:
+    """Concerns, actions and orientations, grouped in the database (whole-table rebuilds)."""
     linked = _prefixed(where, "contact__")
     ckeys = _key_fields("contact__")
     for dimension, through, field in (
@@ -110,11 +128,28 @@ def compute_contact_cells(where: Q) -> tuple[Counter, Counter]:
     rows = orientations.values(*ckeys).annotate(n=Count("contact_id", distinct=True))
     _add(cells, rows, "contact__", "oriented", None)
 
-    persons: Counter = Counter()
-    coded = contacts.exclude(person_code="").values(*keys, "person_code").annotate(n=Count("id"))
-    for row in coded:
-        persons[(*(row[k] for k in keys), row["person_code"])] += row["n"]
-    return cells, persons
+
+def _add_links_by_id(cells: Counter, contacts) -> None:
+    """The same, for a few buckets: link rows read by contact id (their index), grouped here."""
+    keys = {row[0]: row[1:] for row in contacts.values_list("id", *_key_fields())}
+    ids = list(keys)
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start : start + 2000]
+        for dimension, through, field in (
+            ("concern", Contact.concerns.through, "concern__code"),
+            ("action", Contact.actions.through, "action__code"),
+        ):
+            for contact_id, code in through.objects.filter(contact_id__in=chunk).values_list(
+                "contact_id", field
+            ):
+                cells[(*keys[contact_id], dimension, code)] += 1
+        oriented = set(
+            Orientation.objects.filter(contact_id__in=chunk).values_list("contact_id", "partner__category")
+        )
+        for contact_id, category in oriented:
+            cells[(*keys[contact_id], "orientation", category)] += 1
+        for contact_id in {contact_id for contact_id, _category in oriented}:
+            cells[(*keys[contact_id], "oriented", "")] += 1
 
 
 def _prefixed(where: Q, prefix: str) -> Q:
@@ -255,10 +290,10 @@ def refresh_months(team_months: Iterable[tuple[int, dt.date]] | None) -> None:
     )
 
 
-def _refresh(contact_q: Q, session_q: Q, rollup_q: Q) -> None:
+def _refresh(contact_q: Q, session_q: Q, rollup_q: Q, *, few: bool = False) -> None:
     ActivityRollup.objects.filter(rollup_q).delete()
     PersonRollup.objects.filter(rollup_q).delete()
-    cells, persons = compute_contact_cells(contact_q)
+    cells, persons = compute_contact_cells(contact_q, few=few)
     cells.update(compute_session_cells(session_q))
     _write(cells, persons)
 
@@ -290,7 +325,7 @@ def refresh_buckets(buckets: Iterable[Bucket]) -> int:
         )
         for start in range(0, len(wanted), BATCH):
             chunk = wanted[start : start + BATCH]
-            _refresh(_bucket_q(chunk), _bucket_q(chunk), _bucket_q(chunk))
+            _refresh(_bucket_q(chunk), _bucket_q(chunk), _bucket_q(chunk), few=True)
             _record_ledger(RollupLedger.Source.CONTACT, Contact._meta.db_table, chunk)
             _record_ledger(RollupLedger.Source.SESSION, OutreachSession._meta.db_table, chunk)
         refresh_months({(team_id, _month_start(day)) for team_id, day in wanted})
@@ -352,3 +387,7 @@ def rebuild_all(*, chunk_days: int = 31) -> None:
                     f"SELECT %s, id, team_id, service_date FROM {model._meta.db_table}",
                     [source],
                 )
+            if connection.vendor == "postgresql":
+                # Fresh statistics, or the planner guesses the new tables are empty.
+                tables = (ActivityRollup, PersonRollup, MonthlyRollup, MonthlyPersonRollup, RollupLedger)
+                cursor.execute("ANALYZE " + ", ".join(m._meta.db_table for m in tables))
