@@ -360,17 +360,24 @@ def sessions_changed(session_ids: Iterable[int]) -> int:
     return refresh_buckets(_buckets_of(RollupLedger.Source.SESSION, OutreachSession, session_ids))
 
 
-def rebuild_all(*, chunk_days: int = 31) -> None:
-    """Recompute every roll-up from the source rows, a few weeks at a time."""
+def rebuild_all(*, chunk_days: int = 31, since: dt.date | None = None) -> None:
+    """Recompute the roll-ups from the source rows, a few weeks at a time.
+
+    With `since`, only service dates from the start of that month on are recomputed and older
+    roll-ups are kept as they are: contacts purged by retention stay counted in the aggregates.
+    """
+    since = since.replace(day=1) if since else None
+    recent = Q(service_date__gte=since) if since else Q()
     bounds = []
     for model in (Contact, OutreachSession):
-        first = model.objects.order_by("service_date").values_list("service_date", flat=True).first()
-        last = model.objects.order_by("-service_date").values_list("service_date", flat=True).first()
-        if first:
-            bounds += [first, last]
+        dates = model.objects.filter(recent).order_by("service_date").values_list("service_date", flat=True)
+        if dates.exists():
+            bounds += [dates.first(), dates.last()]
     with transaction.atomic():
-        for model in (ActivityRollup, PersonRollup, RollupLedger, MonthlyRollup, MonthlyPersonRollup):
-            model.objects.all().delete()
+        for model in (ActivityRollup, PersonRollup, RollupLedger):
+            model.objects.filter(recent).delete()
+        where = "WHERE service_date >= %s" if since else ""
+        ledger = RollupLedger._meta.db_table
         if bounds:
             cursor_day, last_day = min(bounds), max(bounds)
             while cursor_day <= last_day:
@@ -378,14 +385,13 @@ def rebuild_all(*, chunk_days: int = 31) -> None:
                 in_range = Q(service_date__gte=cursor_day, service_date__lte=end)
                 _refresh(in_range, in_range, Q(pk__in=[]))
                 cursor_day = end + dt.timedelta(days=1)
-            refresh_months(None)
-        ledger = RollupLedger._meta.db_table
+        refresh_months(None)
         with connection.cursor() as cursor:
             for source, model in (("contact", Contact), ("session", OutreachSession)):
                 cursor.execute(
                     f"INSERT INTO {ledger} (source, object_id, team_id, service_date) "  # noqa: S608
-                    f"SELECT %s, id, team_id, service_date FROM {model._meta.db_table}",
-                    [source],
+                    f"SELECT %s, id, team_id, service_date FROM {model._meta.db_table} {where}",
+                    [source, *([since] if since else [])],
                 )
             if connection.vendor == "postgresql":
                 # Fresh statistics, or the planner guesses the new tables are empty.

@@ -191,6 +191,19 @@ class RollupContentTests(TestCase):
         self.assertEqual(PersonRollup.objects.get().contacts, 2)
         self.assertEqual(count("sessions"), 0)  # the session is still planned
 
+    def test_rebuild_since_keeps_the_aggregates_of_purged_contacts(self):
+        old = ContactFactory(service_date=dt.date(2025, 1, 10))
+        ContactFactory(service_date=dt.date(2026, 3, 10))
+        contacts_changed(Contact.objects.values_list("pk", flat=True))
+        Contact.objects.filter(pk=old.pk).delete()  # retention purge: no notification
+        rebuild_all(since=dt.date(2026, 3, 20))
+        contacts = ActivityRollup.objects.filter(dimension="contacts")
+        self.assertEqual(
+            sorted(contacts.values_list("service_date", "count")),
+            [(dt.date(2025, 1, 10), 1), (dt.date(2026, 3, 10), 1)],
+        )
+        self.assertEqual(MonthlyRollup.objects.filter(dimension="contacts").count(), 2)
+
     def test_rebuild_rollups_command_reports_what_it_did(self):
         ContactFactory()
         call_command("rebuild_rollups", stdout=(out := _Buffer()))
