@@ -74,7 +74,8 @@ def timed(function, runs: int) -> tuple[float, object]:
 
 BASELINE = """
 SELECT c.kind, c.age_band, c.gender, c.known_to_child_welfare, c.hour_band, c.level,
-       c.is_first_contact, COUNT(*)
+       c.is_first_contact, COUNT(*),
+       COUNT(DISTINCT (c.team_id, c.person_code)) FILTER (WHERE c.person_code <> '')
 FROM outreach_contact c JOIN outreach_team t ON t.id = c.team_id
 WHERE c.service_date BETWEEN %s AND %s AND t.organisation_id = ANY(%s) {territory}
 GROUP BY GROUPING SETS ((), (c.kind), (c.age_band), (c.gender), (c.known_to_child_welfare),
@@ -83,7 +84,8 @@ GROUP BY GROUPING SETS ((), (c.kind), (c.age_band), (c.gender), (c.known_to_chil
 
 
 def baseline(scope, tree) -> dict[str, int]:
-    """The report's contact-table figures by one GROUP BY over outreach_contact."""
+    """The report's contact-table figures (counts by kind, age band, gender, child welfare, hour
+    band, degree of contact, first contacts, distinct persons) by one GROUP BY over outreach_contact."""
     from django.db import connection
 
     params = [scope.period.start, scope.period.end, list(scope.organisation_ids)]
@@ -95,9 +97,10 @@ def baseline(scope, tree) -> dict[str, int]:
         cursor.execute(BASELINE.format(territory=territory), params)
         rows = cursor.fetchall()
     out: dict[str, int] = {}
-    for kind, age, gender, ase, hour, level, first, n in rows:
+    for kind, age, gender, ase, hour, level, first, n, persons in rows:
         if all(v is None for v in (kind, age, gender, ase, hour, level, first)):
             out["contacts"] = n
+            out["persons"] = persons
         elif kind:
             out[f"kind:{kind}"] = n
         elif age:
