@@ -280,7 +280,7 @@ def build_report(
     ]
     grids = [
         _grid("territory", _("By territory"), territory_rows, shown),
-        _grid("series", _("Over time"), series_rows, shown),
+        _grid("series", _("Contacts per week or month"), series_rows, shown),
     ]
     if with_teams:
         grids.append(_grid("team", _("By team"), team_rows, shown))
