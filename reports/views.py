@@ -67,6 +67,7 @@ def _detail(report) -> dict:
 def funder_home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_funder:
         raise Http404(_("No such report."))
+    journal.log_report_view(user=request.user, what="funder:agreements", request=request)
     return render(request, "reports/funder_home.html", {"agreements": agreements_for(request.user)})
 
 

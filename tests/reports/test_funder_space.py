@@ -78,6 +78,13 @@ def test_funder_dashboard_shows_only_funded_organisations_in_the_agreement_terri
     assert entry.actor == world["funder"] and entry.target == "funder:CONV-NORD"
 
 
+def test_funder_home_lists_only_the_funders_own_agreements(client, world):
+    FundingAgreementFactory(reference="CONV-OTHER-FUNDER")
+    body = _login(client, world["funder"]).get(reverse("reports:funder_home")).content.decode()
+    assert "CONV-NORD" in body and "CONV-OTHER-FUNDER" not in body
+    assert JournalEntry.objects.filter(event="report_view", target="funder:agreements").exists()
+
+
 def test_funder_never_sees_another_territory_or_agreement(client, world):
     _login(client, world["funder"])
     url = reverse("reports:funder_dashboard", args=[world["agreement"].pk])
