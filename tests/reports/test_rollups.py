@@ -191,6 +191,24 @@ class RollupContentTests(TestCase):
         self.assertEqual(PersonRollup.objects.get().contacts, 2)
         self.assertEqual(count("sessions"), 0)  # the session is still planned
 
+    def test_a_session_moved_to_another_date_leaves_its_old_bucket(self):
+        start = dt.datetime(2026, 3, 2, 20, tzinfo=dt.UTC)
+        session = SessionFactory(
+            planned_start=start,
+            service_date=start.date(),
+            status=SessionStatus.DONE,
+            started_at=start,
+            ended_at=start + dt.timedelta(hours=2),
+        )
+        sessions_changed([session.pk])
+        OutreachSession.objects.filter(pk=session.pk).update(service_date=dt.date(2026, 3, 9))
+        sessions_changed([session.pk])
+        rows = ActivityRollup.objects.filter(dimension__in=["sessions", "minutes"])
+        self.assertEqual(
+            sorted(rows.values_list("service_date", "dimension", "count")),
+            [(dt.date(2026, 3, 9), "minutes", 120), (dt.date(2026, 3, 9), "sessions", 1)],
+        )
+
     def test_rebuild_since_keeps_the_aggregates_of_purged_contacts(self):
         old = ContactFactory(service_date=dt.date(2025, 1, 10))
         ContactFactory(service_date=dt.date(2026, 3, 10))
