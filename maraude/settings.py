@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "outreach",
     "api",
     "frontend_pwa",
+    "planning",
 ]
 
 MIDDLEWARE = [

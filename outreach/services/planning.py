@@ -282,9 +282,11 @@ def set_route(
     session: OutreachSession,
     stops: Sequence[PlannedStop],
     optimise: bool = False,
+    start: tuple | None = None,
 ) -> list[RouteStop]:
     """Replace a street session's route with `stops` in this order (or, with `optimise`, in
-    the shortest walking order from the session's start point)."""
+    the shortest walking order from the session's start point). `start` (lat, lon), when
+    given, becomes the session's start point first."""
     session = OutreachSession.objects.select_for_update().get(pk=session.pk)
     _check_session(actor, session)
     _check_planned(session)
@@ -307,6 +309,8 @@ def set_route(
                 code="duplicate_stop",
             )
         seen.add(stop.hotspot.pk)
+    if start is not None:
+        session.start_latitude, session.start_longitude = coarse(start[0]), coarse(start[1])
     ordered = list(stops)
     if optimise and ordered:
         ordered = [ordered[i] for i in optimal_order(session, ordered)]
