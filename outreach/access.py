@@ -88,9 +88,7 @@ def partners_visible_to(user) -> QuerySet[PartnerService]:
     organisation_id = _organisation_id(user)
     if organisation_id is None:
         return PartnerService.objects.none()
-    return PartnerService.objects.filter(
-        Q(organisation_id=organisation_id) | Q(organisation__isnull=True)
-    )
+    return PartnerService.objects.filter(Q(organisation_id=organisation_id) | Q(organisation__isnull=True))
 
 
 def partners_manageable_by(user) -> QuerySet[PartnerService]:
@@ -107,9 +105,7 @@ def territories_plannable_by(user) -> QuerySet[Territory]:
     if organisation_id is None:
         return Territory.objects.none()
     covered = Q(teams__organisation_id=organisation_id) | Q(organisation_id=organisation_id)
-    below = Q(parent__teams__organisation_id=organisation_id) | Q(
-        parent__organisation_id=organisation_id
-    )
+    below = Q(parent__teams__organisation_id=organisation_id) | Q(parent__organisation_id=organisation_id)
     ids = Territory.objects.filter(covered | below).values("pk")
     return Territory.objects.filter(pk__in=ids)
 

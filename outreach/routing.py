@@ -32,10 +32,7 @@ def great_circle_m(a: Point, b: Point) -> float:
     """Distance in metres between two (lat, lon) points in degrees (haversine formula)."""
     lat1, lon1 = math.radians(a[0]), math.radians(a[1])
     lat2, lon2 = math.radians(b[0]), math.radians(b[1])
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
 
 
@@ -53,9 +50,7 @@ def _path_length(dist: list[list[float]], order: Sequence[int]) -> float:
     return total
 
 
-def tour_length_m(
-    start: Point, stops: Sequence[Point], order: Sequence[int] | None = None
-) -> float:
+def tour_length_m(start: Point, stops: Sequence[Point], order: Sequence[int] | None = None) -> float:
     """Length in metres of the path start → stops[order[0]] → stops[order[1]] → …"""
     if order is None:
         order = range(len(stops))

@@ -52,16 +52,12 @@ class SessionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     start_latitude = forms.DecimalField(label=_("Start point latitude"), required=False, **LATITUDE)
-    start_longitude = forms.DecimalField(
-        label=_("Start point longitude"), required=False, **LONGITUDE
-    )
+    start_longitude = forms.DecimalField(label=_("Start point longitude"), required=False, **LONGITUDE)
 
     def __init__(self, *args, user, session=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = access.teams_managed_by(user).filter(is_active=True)
-        self.fields["territory"].queryset = access.territories_plannable_by(user).order_by(
-            "level", "name"
-        )
+        self.fields["territory"].queryset = access.territories_plannable_by(user).order_by("level", "name")
         self.fields["members"].queryset = access.workers_assignable_by(user).order_by("username")
         self.fields["members"].label_from_instance = lambda u: f"{u.get_username()} · {u.team.name}"
         if session is not None:
@@ -87,9 +83,7 @@ class SessionForm(forms.Form):
                     _("Not in this team: %(names)s.") % {"names": ", ".join(strangers)},
                 )
         if (cleaned.get("start_latitude") is None) != (cleaned.get("start_longitude") is None):
-            self.add_error(
-                "start_longitude", _("Give both latitude and longitude, or neither.")
-            )
+            self.add_error("start_longitude", _("Give both latitude and longitude, or neither."))
         return cleaned
 
 
@@ -101,9 +95,7 @@ class RouteForm(forms.Form):
     """Stops picked from the organisation's active hotspots, each with a position and minutes."""
 
     start_latitude = forms.DecimalField(label=_("Start point latitude"), required=False, **LATITUDE)
-    start_longitude = forms.DecimalField(
-        label=_("Start point longitude"), required=False, **LONGITUDE
-    )
+    start_longitude = forms.DecimalField(label=_("Start point longitude"), required=False, **LONGITUDE)
 
     def __init__(self, *args, hotspots, current, **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,10 +121,7 @@ class RouteForm(forms.Form):
 
     def rows(self):
         """(hotspot, checkbox, position, minutes) bound fields, chosen stops first in order."""
-        rows = [
-            (h, self[f"stop_{h.pk}"], self[f"pos_{h.pk}"], self[f"min_{h.pk}"])
-            for h in self.hotspots
-        ]
+        rows = [(h, self[f"stop_{h.pk}"], self[f"pos_{h.pk}"], self[f"min_{h.pk}"]) for h in self.hotspots]
 
         def key(row):
             hotspot, chosen, position, _minutes = row
@@ -147,12 +136,8 @@ class RouteForm(forms.Form):
 
     def chosen(self) -> list[tuple[Hotspot, int]]:
         """The picked hotspots in the order asked (no position: after the others, by name)."""
-        picked = [
-            h for h in self.hotspots if self.cleaned_data.get(f"stop_{h.pk}")
-        ]
-        picked.sort(
-            key=lambda h: (self.cleaned_data.get(f"pos_{h.pk}") or 10_000, h.name)
-        )
+        picked = [h for h in self.hotspots if self.cleaned_data.get(f"stop_{h.pk}")]
+        picked.sort(key=lambda h: (self.cleaned_data.get(f"pos_{h.pk}") or 10_000, h.name))
         return [(h, self.cleaned_data[f"min_{h.pk}"]) for h in picked]
 
     def clean_start_latitude(self):
@@ -180,14 +165,11 @@ class HotspotForm(forms.ModelForm):
         label=_("Photo of the place"),
         required=False,
         help_text=_(
-            "A place, never a person. The photo is re-encoded and resized; GPS and camera "
-            "data are removed."
+            "A place, never a person. The photo is re-encoded and resized; GPS and camera data are removed."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
-    no_person = forms.BooleanField(
-        label=_("I confirm this photo shows no person"), required=False
-    )
+    no_person = forms.BooleanField(label=_("I confirm this photo shows no person"), required=False)
     remove_photo = forms.BooleanField(label=_("Remove the current photo"), required=False)
 
     class Meta:
@@ -198,9 +180,7 @@ class HotspotForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.organisation_id = user.organisation_id
         self.fields["kind"].choices = HotspotKind.choices
-        self.fields["territory"].queryset = access.territories_plannable_by(user).order_by(
-            "level", "name"
-        )
+        self.fields["territory"].queryset = access.territories_plannable_by(user).order_by("level", "name")
         self.fields["notes"].help_text = _(
             "About the place only: never names or descriptions of young people."
         )
@@ -259,6 +239,7 @@ class PartnerForm(forms.ModelForm):
     eligibility_codes = forms.CharField(
         label=_("Eligibility area (INSEE codes, separated by |)"), required=False
     )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
         model = PartnerService
@@ -294,9 +275,7 @@ class PartnerForm(forms.ModelForm):
         codes = split_codes(self.cleaned_data["eligibility_codes"])
         bad = [code for code in codes if not _ZONE_CODE.match(code)]
         if bad:
-            raise forms.ValidationError(
-                _("Unknown code(s): %(codes)s.") % {"codes": ", ".join(bad)}
-            )
+            raise forms.ValidationError(_("Unknown code(s): %(codes)s.") % {"codes": ", ".join(bad)})
         return codes
 
 
@@ -314,9 +293,7 @@ class PeriodForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["territory"].queryset = access.territories_plannable_by(user).order_by(
-            "level", "name"
-        )
+        self.fields["territory"].queryset = access.territories_plannable_by(user).order_by("level", "name")
 
     def period(self) -> tuple[dt.date, dt.date]:
         data = self.cleaned_data if self.is_valid() else {}

@@ -37,9 +37,7 @@ def _territory_ids(territory_id: int) -> list[int]:
 
 
 def activity_sessions(*, user: User, filters: ActivityFilter) -> QuerySet[OutreachSession]:
-    sessions = access.sessions_manageable_by(user).filter(
-        service_date__range=(filters.start, filters.end)
-    )
+    sessions = access.sessions_manageable_by(user).filter(service_date__range=(filters.start, filters.end))
     if filters.team_id:
         sessions = sessions.filter(team_id=filters.team_id)
     if filters.territory_id:
@@ -57,9 +55,7 @@ def activity_sessions(*, user: User, filters: ActivityFilter) -> QuerySet[Outrea
 
 
 def activity_contacts(*, user: User, filters: ActivityFilter) -> QuerySet[Contact]:
-    contacts = access.activity_contacts_for(user).filter(
-        service_date__range=(filters.start, filters.end)
-    )
+    contacts = access.activity_contacts_for(user).filter(service_date__range=(filters.start, filters.end))
     if filters.team_id:
         contacts = contacts.filter(team_id=filters.team_id)
     if filters.territory_id:

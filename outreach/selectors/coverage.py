@@ -90,9 +90,7 @@ class Coverage:
     suggestions: list[HotspotCoverage]
 
 
-def coverage(
-    *, user: User, start: dt.date, end: dt.date, territory_id: int | None = None
-) -> Coverage:
+def coverage(*, user: User, start: dt.date, end: dt.date, territory_id: int | None = None) -> Coverage:
     """Per hotspot and sector of the user's organisation, over service dates start..end:
     last visit (ever, up to `end`), visits and contacts in the period by hour band and weekday,
     and the active hotspots visited less than half as often as the typical one."""
@@ -102,9 +100,7 @@ def coverage(
     rows = {h.pk: HotspotCoverage(hotspot=h) for h in hotspots.order_by("territory__name", "name")}
     ids = list(rows)
     teams = access.teams_managed_by(user)
-    stops = RouteStop.objects.filter(
-        hotspot_id__in=ids, session__team__in=teams, session__status__in=_LIVED
-    )
+    stops = RouteStop.objects.filter(hotspot_id__in=ids, session__team__in=teams, session__status__in=_LIVED)
     contacts = Contact.objects.filter(hotspot_id__in=ids, team__in=teams)
 
     # Last visit: a lived session routed there, or a contact logged there.
@@ -121,9 +117,9 @@ def coverage(
 
     # Visits in the period: distinct sessions that went there (by route or by a contact).
     visited: dict[int, set[int]] = defaultdict(set)
-    for hotspot_id, session_id in stops.filter(
-        session__service_date__range=(start, end)
-    ).values_list("hotspot_id", "session_id"):
+    for hotspot_id, session_id in stops.filter(session__service_date__range=(start, end)).values_list(
+        "hotspot_id", "session_id"
+    ):
         visited[hotspot_id].add(session_id)
     in_period = contacts.filter(service_date__range=(start, end))
     for hotspot_id, session_id in in_period.values_list("hotspot_id", "session_id").distinct():

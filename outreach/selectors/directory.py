@@ -46,13 +46,11 @@ def directory_for_offline(user: User) -> list[dict]:
     covered = list(Territory.objects.filter(teams__in=teams).select_related("parent__parent__parent"))
     above = _territory_and_ancestors(covered)
     inside = set(
-        Territory.objects.filter(
-            Q(parent__in=covered) | Q(parent__parent__in=covered)
-        ).values_list("pk", flat=True)
+        Territory.objects.filter(Q(parent__in=covered) | Q(parent__parent__in=covered)).values_list(
+            "pk", flat=True
+        )
     )
-    services = access.partners_visible_to(user).filter(
-        is_active=True, territory_id__in=above | inside
-    )
+    services = access.partners_visible_to(user).filter(is_active=True, territory_id__in=above | inside)
     return [
         {
             "id": service.pk,

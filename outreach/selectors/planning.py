@@ -109,9 +109,7 @@ class RouteSummary:
         return self.metres / 1000
 
 
-def summarise_route(
-    *, start: routing.Point | None, stops: Sequence[tuple[object, int]]
-) -> RouteSummary:
+def summarise_route(*, start: routing.Point | None, stops: Sequence[tuple[object, int]]) -> RouteSummary:
     """Distance and duration of walking `stops` (hotspot, minutes on site) in the order given."""
     if not stops:
         return RouteSummary(start=start, stops=(), metres=0.0, walk_minutes=0.0, stop_minutes=0)

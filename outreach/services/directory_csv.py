@@ -72,9 +72,7 @@ def _yes_no(value: str, *, default: bool) -> bool:
         return True
     if lowered in _FALSE:
         return False
-    raise forms.ValidationError(
-        _("“%(value)s” is not yes or no (use oui/non or 1/0).") % {"value": value}
-    )
+    raise forms.ValidationError(_("“%(value)s” is not yes or no (use oui/non or 1/0).") % {"value": value})
 
 
 class CodeListField(forms.CharField):
@@ -132,8 +130,10 @@ class PartnerRowForm(forms.Form):
         territory = resolve_territory(code, organisation_id=self.organisation_id)
         if territory is None:
             raise forms.ValidationError(
-                _("No territory with code “%(code)s” (a département or commune INSEE code, one of "
-                  "your sector codes, or “france”).")
+                _(
+                    "No territory with code “%(code)s” (a département or commune INSEE code, one of "
+                    "your sector codes, or “france”)."
+                )
                 % {"code": code},
                 code="unknown_territory",
             )
@@ -222,9 +222,7 @@ def _fields_from(form: PartnerRowForm) -> dict:
     }
 
 
-def import_directory(
-    *, actor: User, data: bytes, skip_invalid: bool = False, request=None
-) -> ImportResult:
+def import_directory(*, actor: User, data: bytes, skip_invalid: bool = False, request=None) -> ImportResult:
     """Create or update the actor's organisation's partner services from CSV bytes.
 
     A row matches an existing service by (source, id) when both are given, else by name and

@@ -43,9 +43,7 @@ def coarse(value) -> Decimal | None:
     return Decimal(str(value)).quantize(_QUANTUM, rounding=ROUND_HALF_UP)
 
 
-def night_period(
-    *, day: dt.date, start: dt.time, end: dt.time
-) -> tuple[dt.datetime, dt.datetime]:
+def night_period(*, day: dt.date, start: dt.time, end: dt.time) -> tuple[dt.datetime, dt.datetime]:
     """Aware start and end (Paris time) of a session on `day`; an end at or before the start
     is the next morning (a night from 21:00 to 02:00)."""
     begins = dt.datetime.combine(day, start, tzinfo=PARIS)
@@ -87,9 +85,7 @@ def _check_members(team: Team, members: Iterable[User]) -> list[User]:
 
 def _check_territory(actor: User, territory: Territory) -> None:
     if not access.territories_plannable_by(actor).filter(pk=territory.pk).exists():
-        raise ValidationError(
-            _("This territory is outside your teams' area."), code="territory_out_of_scope"
-        )
+        raise ValidationError(_("This territory is outside your teams' area."), code="territory_out_of_scope")
 
 
 def _touch(session: OutreachSession) -> None:
@@ -199,9 +195,7 @@ def update_session(
 
 
 @transaction.atomic
-def copy_session(
-    *, actor: User, source: OutreachSession, day: dt.date, request=None
-) -> OutreachSession:
+def copy_session(*, actor: User, source: OutreachSession, day: dt.date, request=None) -> OutreachSession:
     """A new planned session like `source` ("same as last Friday") on `day`, same hours,
     workers, route and platform slots."""
     _check_session(actor, source)
@@ -292,15 +286,12 @@ def set_route(
     _check_planned(session)
     if session.kind != SessionKind.STREET:
         raise ValidationError(_("Only a street session has a route."), code="not_street")
-    allowed = set(
-        access.hotspots_manageable_by(actor).filter(is_active=True).values_list("pk", flat=True)
-    )
+    allowed = set(access.hotspots_manageable_by(actor).filter(is_active=True).values_list("pk", flat=True))
     seen: set[int] = set()
     for stop in stops:
         if stop.hotspot.pk not in allowed:
             raise ValidationError(
-                _("%(hotspot)s is not an active hotspot of your organisation.")
-                % {"hotspot": stop.hotspot},
+                _("%(hotspot)s is not an active hotspot of your organisation.") % {"hotspot": stop.hotspot},
                 code="hotspot_out_of_scope",
             )
         if stop.hotspot.pk in seen:
@@ -353,9 +344,7 @@ def set_digital_slots(
     _check_session(actor, session)
     _check_planned(session)
     if session.kind != SessionKind.DIGITAL:
-        raise ValidationError(
-            _("Only a digital session has platform slots."), code="not_digital"
-        )
+        raise ValidationError(_("Only a digital session has platform slots."), code="not_digital")
     for slot in slots:
         if slot.ends_at <= slot.starts_at:
             raise ValidationError(_("A slot must end after it starts."), code="bad_slot")
@@ -366,9 +355,7 @@ def set_digital_slots(
             )
     session.digital_slots.all().delete()
     created = DigitalSlot.objects.bulk_create(
-        DigitalSlot(
-            session=session, platform=slot.platform, starts_at=slot.starts_at, ends_at=slot.ends_at
-        )
+        DigitalSlot(session=session, platform=slot.platform, starts_at=slot.starts_at, ends_at=slot.ends_at)
         for slot in sorted(slots, key=lambda s: s.starts_at)
     )
     _touch(session)

@@ -37,9 +37,7 @@ def hotspot_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     hotspot = None
     if pk is not None:
         hotspot = get_object_or_404(access.hotspots_manageable_by(request.user), pk=pk)
-    form = HotspotForm(
-        request.POST or None, request.FILES or None, instance=hotspot, user=request.user
-    )
+    form = HotspotForm(request.POST or None, request.FILES or None, instance=hotspot, user=request.user)
     if request.method == "POST" and form.is_valid():
         hotspot = form.save(commit=False)
         hotspot.organisation_id = request.user.organisation_id

@@ -60,9 +60,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 @plan_reader_required
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_object_or_404(
-        planning_selectors.board_sessions(request.user), pk=pk
-    )
+    session = get_object_or_404(planning_selectors.board_sessions(request.user), pk=pk)
     return render(
         request,
         "planning/session_detail.html",
@@ -76,9 +74,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _session_kwargs(form: SessionForm) -> dict:
     data = form.cleaned_data
-    start, end = planning.night_period(
-        day=data["day"], start=data["start_time"], end=data["end_time"]
-    )
+    start, end = planning.night_period(day=data["day"], start=data["start_time"], end=data["end_time"])
     return {
         "territory": data["territory"],
         "planned_start": start,
@@ -178,9 +174,7 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @coordinator_required
 def session_slots(request: HttpRequest, pk: int) -> HttpResponse:
     """Platforms and time slots of a digital session."""
-    session = get_object_or_404(
-        access.sessions_manageable_by(request.user), pk=pk, kind=SessionKind.DIGITAL
-    )
+    session = get_object_or_404(access.sessions_manageable_by(request.user), pk=pk, kind=SessionKind.DIGITAL)
     day = session.planned_start.astimezone(PARIS).date()
     initial = [
         {
@@ -196,9 +190,7 @@ def session_slots(request: HttpRequest, pk: int) -> HttpResponse:
         for data in formset.cleaned_data:
             if not data or data.get("DELETE"):
                 continue
-            start, end = planning.night_period(
-                day=day, start=data["start_time"], end=data["end_time"]
-            )
+            start, end = planning.night_period(day=day, start=data["start_time"], end=data["end_time"])
             if start < session.planned_start:
                 # A slot after midnight belongs to the same night.
                 start, end = start + dt.timedelta(days=1), end + dt.timedelta(days=1)

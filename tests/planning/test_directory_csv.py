@@ -70,9 +70,7 @@ def test_skip_invalid_imports_the_good_rows_and_still_reports_the_bad():
 
 
 def test_missing_required_columns_are_reported_on_line_one():
-    result = import_directory(
-        actor=CoordinatorFactory(), data=csv_bytes("x,y", header="nom,telephone")
-    )
+    result = import_directory(actor=CoordinatorFactory(), data=csv_bytes("x,y", header="nom,telephone"))
     assert [(e.line, e.column) for e in result.errors] == [(1, "")]
     assert "categorie" in result.errors[0].message and "territoire" in result.errors[0].message
 
@@ -108,6 +106,6 @@ def test_import_never_touches_another_organisations_or_shared_services():
 
 
 def test_export_defuses_spreadsheet_formulas():
-    service = PartnerServiceFactory(name="=HYPERLINK(\"http://x\")", phone="+33 3 20")
+    service = PartnerServiceFactory(name='=HYPERLINK("http://x")', phone="+33 3 20")
     text = export_directory([service])
     assert "'=HYPERLINK" in text and ",+33 3 20," in text

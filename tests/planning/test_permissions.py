@@ -86,16 +86,12 @@ def test_services_refuse_another_organisations_session(two_organisations):
     with pytest.raises(PermissionDenied):
         planning.cancel_session(actor=o["coordinator"], session=o["their_session"])
     with pytest.raises(PermissionDenied):
-        planning.copy_session(
-            actor=o["coordinator"], source=o["their_session"], day=dt.date(2026, 12, 4)
-        )
+        planning.copy_session(actor=o["coordinator"], source=o["their_session"], day=dt.date(2026, 12, 4))
     o["their_session"].refresh_from_db()
     assert o["their_session"].status == SessionStatus.PLANNED
 
 
-@pytest.mark.parametrize(
-    "name", ["session", "session_edit", "session_copy", "route"]
-)
+@pytest.mark.parametrize("name", ["session", "session_edit", "session_copy", "route"])
 def test_pages_of_another_organisations_session_are_not_found(client, two_organisations, name):
     o = two_organisations
     client.force_login(o["coordinator"])
@@ -134,9 +130,7 @@ def test_worker_reads_the_board_but_cannot_plan(client, two_organisations):
     assert client.get(reverse("planning:route", args=[o["my_session"].pk])).status_code == 403
 
 
-@pytest.mark.parametrize(
-    "name", ["board", "hotspots", "directory", "coverage", "activity", "session_create"]
-)
+@pytest.mark.parametrize("name", ["board", "hotspots", "directory", "coverage", "activity", "session_create"])
 def test_funder_gets_no_planning_page(client, name):
     client.force_login(FunderUserFactory())
     assert client.get(reverse(f"planning:{name}")).status_code == 403

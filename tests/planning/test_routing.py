@@ -20,8 +20,7 @@ coordinate = st.tuples(
 
 def brute_force_length(start, stops) -> float:
     return min(
-        routing.tour_length_m(start, stops, perm)
-        for perm in itertools.permutations(range(len(stops)))
+        routing.tour_length_m(start, stops, perm) for perm in itertools.permutations(range(len(stops)))
     )
 
 
