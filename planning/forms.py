@@ -6,6 +6,7 @@ import datetime as dt
 
 from data_inclusion.schema.v1 import ModeAccueil, Public, Thematique
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outreach import access
@@ -291,13 +292,19 @@ class PeriodForm(forms.Form):
     end = forms.DateField(label=_("To"), required=False, widget=DateInput())
     territory = forms.ModelChoiceField(queryset=None, label=_("Territory"), required=False)
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["territory"].queryset = access.territories_plannable_by(user).order_by("level", "name")
+    def __init__(self, data=None, *args, user, **kwargs):
+        # Unfiltered, the page shows the last four weeks: fill the inputs so the person sees it.
+        if not data:
+            today = timezone.localdate()
+            data = {"start": today - dt.timedelta(days=27), "end": today}
+        super().__init__(data, *args, **kwargs)
+        self.fields["territory"].queryset = access.territories_plannable_by(user).order_by(
+            "level", "name"
+        )
 
     def period(self) -> tuple[dt.date, dt.date]:
         data = self.cleaned_data if self.is_valid() else {}
-        end = data.get("end") or dt.date.today()
+        end = data.get("end") or timezone.localdate()
         start = data.get("start") or end - dt.timedelta(days=27)
         if start > end:
             start, end = end, start

@@ -40,10 +40,19 @@ class HotspotCoverage:
     contacts: int = 0
     by_band: dict[str, int] = field(default_factory=dict)
     by_weekday: dict[int, int] = field(default_factory=dict)
+    scale: int = 0  # the largest cell among hotspots, for shading
 
     @property
     def band_counts(self) -> list[int]:
         return [self.by_band.get(band, 0) for band in NIGHT_BANDS]
+
+    @property
+    def band_cells(self) -> list[tuple[int, int]]:
+        return [(n, heat_level(n, self.scale)) for n in self.band_counts]
+
+    @property
+    def weekday_cells(self) -> list[tuple[int, int]]:
+        return [(n, heat_level(n, self.scale)) for n in self.weekday_counts]
 
     @property
     def weekday_counts(self) -> list[int]:
@@ -52,6 +61,13 @@ class HotspotCoverage:
     @property
     def contacts_per_visit(self) -> float:
         return self.contacts / self.visits if self.visits else float(self.contacts)
+
+
+def heat_level(count: int, scale: int) -> int:
+    """0 for nothing, then 1–4 by quarter of the largest cell (a shade, not a number)."""
+    if count <= 0 or scale <= 0:
+        return 0
+    return min(4, 1 + (4 * count - 1) // scale)
 
 
 @dataclass
@@ -137,6 +153,12 @@ def coverage(*, user: User, start: dt.date, end: dt.date, territory_id: int | No
         .annotate(n=Count("pk"))
     ):
         rows[item["hotspot_id"]].by_weekday[item["weekday"]] = item["n"]
+
+    scale = max(
+        (n for row in rows.values() for n in (*row.band_counts, *row.weekday_counts)), default=0
+    )
+    for row in rows.values():
+        row.scale = scale
 
     by_sector: dict[int, SectorCoverage] = {}
     for row in rows.values():
