@@ -298,9 +298,7 @@ class PeriodForm(forms.Form):
             today = timezone.localdate()
             data = {"start": today - dt.timedelta(days=27), "end": today}
         super().__init__(data, *args, **kwargs)
-        self.fields["territory"].queryset = access.territories_plannable_by(user).order_by(
-            "level", "name"
-        )
+        self.fields["territory"].queryset = access.territories_plannable_by(user).order_by("level", "name")
 
     def period(self) -> tuple[dt.date, dt.date]:
         data = self.cleaned_data if self.is_valid() else {}

@@ -154,9 +154,7 @@ def coverage(*, user: User, start: dt.date, end: dt.date, territory_id: int | No
     ):
         rows[item["hotspot_id"]].by_weekday[item["weekday"]] = item["n"]
 
-    scale = max(
-        (n for row in rows.values() for n in (*row.band_counts, *row.weekday_counts)), default=0
-    )
+    scale = max((n for row in rows.values() for n in (*row.band_counts, *row.weekday_counts)), default=0)
     for row in rows.values():
         row.scale = scale
 

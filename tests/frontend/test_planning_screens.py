@@ -56,10 +56,13 @@ def test_planning_screens_render_without_script_errors(browser_page, live_server
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on(
         "console",
-        lambda msg: errors.append(msg.text)
-        if msg.type == "error" and "no-tiles" not in (msg.location or {}).get("url", "")
-        and "Failed to load resource" not in msg.text
-        else None,
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error"
+            and "no-tiles" not in (msg.location or {}).get("url", "")
+            and "Failed to load resource" not in msg.text
+            else None
+        ),
     )
     page.goto(live_server.url + "/login/")
     page.fill("input[name=username]", coordinator.username)

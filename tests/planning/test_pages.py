@@ -1,0 +1,180 @@
+"""Coordinator pages end to end with Django's test client: forms, messages, files, queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from PIL import Image
+
+from outreach.models import Hotspot, JournalEntry, OutreachSession, PartnerService
+from outreach.selectors.coverage import coverage
+from outreach.selectors.directory import directory_for_offline
+from tests.factories import (
+    ContactFactory,
+    CoordinatorFactory,
+    HotspotFactory,
+    PartnerServiceFactory,
+    SessionFactory,
+    TeamFactory,
+    UserFactory,
+    departement,
+)
+from tests.planning.test_photos import jpeg_with_gps
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def coordinator():
+    team = TeamFactory()
+    return CoordinatorFactory(organisation=team.organisation)
+
+
+@pytest.fixture
+def signed_in(client, coordinator):
+    client.force_login(coordinator)
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def hotspot_post(**extra):
+    return {
+        "name": "Gare Lille-Flandres",
+        "kind": "station",
+        "territory": departement("59").pk,
+        "latitude": "50.636789",
+        "longitude": "3.070456",
+        "notes": "Parvis, côté métro",
+        "is_active": "on",
+        **extra,
+    }
+
+
+def test_hotspot_photo_is_stored_clean_and_coordinates_coarse(signed_in, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    photo = SimpleUploadedFile("place.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    response = signed_in.post(
+        reverse("planning:hotspot_create"), hotspot_post(photo_upload=photo, no_person="on")
+    )
+    assert response.status_code == 302
+    hotspot = Hotspot.objects.get()
+    assert (str(hotspot.latitude), str(hotspot.longitude)) == ("50.637", "3.070")
+    with Image.open(hotspot.photo.path) as stored:
+        assert not stored.getexif() and max(stored.size) == 1600
+
+
+def test_hotspot_photo_refusals_are_shown_in_the_form(signed_in, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    not_image = SimpleUploadedFile("place.jpg", b"MZ\x90\x00 binary", content_type="image/jpeg")
+    response = signed_in.post(
+        reverse("planning:hotspot_create"), hotspot_post(photo_upload=not_image, no_person="on")
+    )
+    assert response.status_code == 200
+    assert "This file is not an image Maraude can read." in response.content.decode()
+    assert not Hotspot.objects.exists()
+
+    photo = SimpleUploadedFile("place.jpg", jpeg_with_gps((200, 100)), content_type="image/jpeg")
+    response = signed_in.post(reverse("planning:hotspot_create"), hotspot_post(photo_upload=photo))
+    assert "Confirm the photo shows no person" in response.content.decode()
+
+
+def test_import_page_lists_bad_rows_by_line(signed_in):
+    data = b"nom,categorie,territoire\nMaison des ados,health,59\nSans categorie,,59\nX,hotline,zz9\n"
+    response = signed_in.post(
+        reverse("planning:directory_import"),
+        {"file": SimpleUploadedFile("annuaire.csv", data, content_type="text/csv")},
+    )
+    page = response.content.decode()
+    assert "Line 3 (categorie)" in page and "Line 4 (territoire)" in page
+    assert "Nothing was imported" in page
+    assert not PartnerService.objects.exists()
+
+
+def test_export_is_a_csv_download_and_is_journaled(signed_in, coordinator):
+    PartnerServiceFactory(organisation=coordinator.organisation, name="Maison des ados")
+    response = signed_in.get(reverse("planning:directory_export"))
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment;" in response["Content-Disposition"]
+    body = response.content.decode("utf-8-sig")
+    assert body.splitlines()[0].startswith("id,source,nom,") and "Maison des ados" in body
+    assert JournalEntry.objects.filter(event="export", actor=coordinator).exists()
+
+
+def test_session_form_plans_a_night_and_reports_errors_clearly(signed_in, coordinator):
+    team = coordinator.organisation.teams.get()
+    worker = UserFactory(team=team)
+    payload = {
+        "team": team.pk,
+        "kind": "street",
+        "territory": departement("59").pk,
+        "title": "Maraude gare",
+        "day": "2026-12-04",
+        "start_time": "21:00",
+        "end_time": "02:00",
+        "members": [worker.pk],
+        "start_latitude": "50.637",
+    }
+    response = signed_in.post(reverse("planning:session_create"), payload)
+    assert "Give both latitude and longitude, or neither." in response.content.decode()
+    payload["start_longitude"] = "3.071"
+    response = signed_in.post(reverse("planning:session_create"), payload)
+    session = OutreachSession.objects.get()
+    assert response["Location"] == reverse("planning:route", args=[session.pk])
+    assert session.service_date == dt.date(2026, 12, 4)
+
+
+def test_board_query_count_does_not_grow_with_sessions(signed_in, coordinator):
+    team = coordinator.organisation.teams.get()
+    day = dt.date.today()
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert signed_in.get(reverse("planning:board"), {"week": day}).status_code == 200
+        return len(queries)
+
+    SessionFactory(team=team)
+    few = count_queries()
+    for _ in range(6):
+        session = SessionFactory(team=team)
+        session.route_stops.create(hotspot=HotspotFactory(organisation=team.organisation), position=1)
+    assert count_queries() == few
+
+
+def test_coverage_counts_visits_bands_and_suggests_the_forgotten_place(coordinator):
+    team = coordinator.organisation.teams.get()
+    busy, quiet = (HotspotFactory(organisation=team.organisation) for _ in range(2))
+    today = dt.date.today()
+    for _ in range(3):
+        session = SessionFactory(
+            team=team,
+            status="done",
+            started_at=dt.datetime.now(dt.UTC),
+            ended_at=dt.datetime.now(dt.UTC),
+        )
+        session.route_stops.create(hotspot=busy, position=1)
+        ContactFactory(session=session, hotspot=busy)
+    result = coverage(user=coordinator, start=today - dt.timedelta(days=7), end=today)
+    rows = {row.hotspot: row for row in result.hotspots}
+    assert (rows[busy].visits, rows[busy].contacts) == (3, 3)
+    assert sum(rows[busy].band_counts) == 3 and sum(rows[busy].weekday_counts) == 3
+    assert rows[busy].last_visited is not None and rows[quiet].last_visited is None
+    assert [row.hotspot for row in result.suggestions] == [quiet]
+    assert result.sectors[0].contacts == 3
+
+
+def test_field_apps_get_their_area_services_for_offline_orientation():
+    team = TeamFactory()
+    worker = UserFactory(team=team)
+    local = PartnerServiceFactory(organisation=team.organisation, name="Maison des ados")
+    hotline = PartnerServiceFactory(organisation=None, name="119", territory=departement("59").parent.parent)
+    PartnerServiceFactory(organisation=team.organisation, territory=departement("75"), name="Paris")
+    PartnerServiceFactory(organisation=team.organisation, is_active=False, name="Closed")
+    PartnerServiceFactory(organisation=TeamFactory().organisation, name="Someone else's")
+    names = {item["name"] for item in directory_for_offline(worker)}
+    assert names == {local.name, hotline.name}
