@@ -48,6 +48,11 @@ def browser_page(live_server, settings):
         context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
         page = context.new_page()
         yield page
+        # ORM calls made while Playwright's loop runs use their own connection (asgiref's
+        # context-local storage): close it here, or PostgreSQL cannot drop the test database.
+        from django.db import connections
+
+        connections.close_all()
         context.close()
         browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
