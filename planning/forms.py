@@ -112,12 +112,18 @@ class RouteForm(forms.Form):
                 max_value=999,
                 label=_("Order"),
                 initial=stop.position if stop else None,
+                widget=forms.NumberInput(
+                    attrs={"aria-label": _("Order of %(name)s") % {"name": hotspot.name}}
+                ),
             )
             self.fields[f"min_{hotspot.pk}"] = forms.IntegerField(
                 min_value=1,
                 max_value=600,
                 label=_("Minutes on site"),
                 initial=stop.minutes_planned if stop else 20,
+                widget=forms.NumberInput(
+                    attrs={"aria-label": _("Minutes at %(name)s") % {"name": hotspot.name}}
+                ),
             )
 
     def rows(self):
@@ -156,7 +162,17 @@ class SlotForm(forms.Form):
     end_time = forms.TimeField(label=_("To"), widget=TimeInput())
 
 
-SlotFormSet = forms.formset_factory(SlotForm, extra=3, can_delete=True)
+class BaseSlotFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # Table cells carry no visible label: name each input for screen readers.
+        row = "" if index is None else f" ({index + 1})"
+        for name, field in form.fields.items():
+            label = _("Remove") if name == "DELETE" else field.label
+            field.widget.attrs["aria-label"] = f"{label}{row}"
+
+
+SlotFormSet = forms.formset_factory(SlotForm, formset=BaseSlotFormSet, extra=3, can_delete=True)
 
 
 class HotspotForm(forms.ModelForm):

@@ -19,6 +19,21 @@ from outreach.services import planning
 from tests.factories import HotspotFactory
 from tests.frontend.test_planning_browser import browser_page  # noqa: F401 (fixture)
 
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page) -> list[str]:
+    """Serious and critical axe-core findings on the current page (injected over CDP, so the
+    page's CSP, which forbids inline scripts, stays on)."""
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(' | '))"
+    )
+    return list(result)
+
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
@@ -41,6 +56,10 @@ def test_planning_screens_render_without_script_errors(browser_page, live_server
     )
     friday = today + dt.timedelta(days=(4 - today.weekday()) % 7 or 7)
     planned = planning.copy_session(actor=coordinator, source=source, day=friday)
+    digital_source = OutreachSession.objects.filter(
+        team__organisation=coordinator.organisation, kind="digital"
+    ).first()
+    digital = planning.copy_session(actor=coordinator, source=digital_source, day=friday)
     # A place added last week, never visited yet: the coverage view should suggest it.
     sector = source.route_stops.first().hotspot.territory
     HotspotFactory(
@@ -73,6 +92,7 @@ def test_planning_screens_render_without_script_errors(browser_page, live_server
     page.goto(f"{live_server.url}/planning/?week={friday.isoformat()}")
     page.locator(".calendar").wait_for()
     page.screenshot(path=str(out / "planning-board.png"), full_page=True)
+    problems = {"board": axe_violations(page)}
 
     page.goto(f"{live_server.url}/planning/sessions/{planned.pk}/route/")
     page.fill("#id_start_latitude", "50.637")
@@ -81,11 +101,26 @@ def test_planning_screens_render_without_script_errors(browser_page, live_server
     page.get_by_text("Route ordered").wait_for()
     page.locator(".leaflet-marker-icon").first.wait_for()
     page.screenshot(path=str(out / "planning-route-builder.png"), full_page=True)
+    problems["route"] = axe_violations(page)
 
     page.goto(f"{live_server.url}/planning/coverage/")
     page.get_by_role("heading", name="Suggested: active but under-visited").wait_for()
     assert page.locator("table.coverage tbody tr").count() > 3
     assert "Parc Jean-Baptiste Lebas" in page.locator(".suggestions").inner_text()
     page.screenshot(path=str(out / "planning-coverage.png"), full_page=True)
+    problems["coverage"] = axe_violations(page)
+
+    for name, path in [
+        ("directory", "/planning/directory/"),
+        ("hotspots", "/planning/hotspots/"),
+        ("hotspot form", "/planning/hotspots/new/"),
+        ("activity", "/planning/activity/"),
+        ("session form", "/planning/sessions/new/"),
+        ("slots", f"/planning/sessions/{digital.pk}/slots/"),
+        ("import", "/planning/directory/import/"),
+    ]:
+        page.goto(live_server.url + path)
+        problems[name] = axe_violations(page)
 
     assert errors == []
+    assert {name: found for name, found in problems.items() if found} == {}
