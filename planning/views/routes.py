@@ -85,5 +85,9 @@ def route_builder(request: HttpRequest, pk: int) -> HttpResponse:
             "route": route,
             "map_data": map_data,
             "tile_url": settings.MAP_TILE_URL,
+            # OpenStreetMap's tile policy asks for this credit; other tile servers say their own.
+            "tile_attribution": "© OpenStreetMap contributors"
+            if "openstreetmap.org" in settings.MAP_TILE_URL
+            else "",
         },
     )

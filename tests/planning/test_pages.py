@@ -14,6 +14,7 @@ from PIL import Image
 from outreach.models import Hotspot, JournalEntry, OutreachSession, PartnerService
 from outreach.selectors.coverage import coverage
 from outreach.selectors.directory import directory_for_offline
+from outreach.timebands import PARIS
 from tests.factories import (
     ContactFactory,
     CoordinatorFactory,
@@ -177,3 +178,39 @@ def test_field_apps_get_their_area_services_for_offline_orientation():
     PartnerServiceFactory(organisation=TeamFactory().organisation, name="Someone else's")
     names = {item["name"] for item in directory_for_offline(worker)}
     assert names == {local.name, hotline.name}
+
+
+def test_editing_a_session_keeps_its_team_and_kind(signed_in, coordinator):
+    team = coordinator.organisation.teams.get()
+    session = SessionFactory(team=team, title="Avant")
+    worker = UserFactory(team=team)
+    response = signed_in.post(
+        reverse("planning:session_edit", args=[session.pk]),
+        {
+            "team": TeamFactory().pk,  # disabled field: ignored
+            "kind": "digital",  # disabled field: ignored
+            "territory": session.territory_id,
+            "title": "Après",
+            "day": "2026-12-11",
+            "start_time": "20:30",
+            "end_time": "23:30",
+            "members": [worker.pk],
+        },
+    )
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert (session.title, session.team, session.kind) == ("Après", team, "street")
+    assert session.service_date == dt.date(2026, 12, 11)
+    assert list(session.members.all()) == [worker]
+
+
+def test_copy_page_defaults_to_a_week_later_and_copies(signed_in, coordinator):
+    team = coordinator.organisation.teams.get()
+    start = dt.datetime(2026, 11, 27, 21, 0, tzinfo=PARIS)
+    session = SessionFactory(team=team, planned_start=start)
+    url = reverse("planning:session_copy", args=[session.pk])
+    week_later = (session.planned_start.astimezone(PARIS) + dt.timedelta(days=7)).date()
+    assert f'value="{week_later.isoformat()}"' in signed_in.get(url).content.decode()
+    response = signed_in.post(url, {"day": week_later.isoformat()})
+    assert response.status_code == 302
+    assert OutreachSession.objects.filter(team=team, service_date=week_later).count() == 1

@@ -41,7 +41,7 @@ def test_heuristic_alone_is_never_longer_than_the_given_order(stops):
 
 
 @settings(max_examples=40, deadline=None)
-@given(stops=st.lists(coordinate, min_size=1, max_size=6))
+@given(stops=st.lists(coordinate, min_size=1, max_size=7))
 def test_small_routes_are_optimal(stops):
     order = routing.shortest_order(START, stops)
     assert math.isclose(
@@ -102,3 +102,19 @@ def test_estimate_adds_walking_and_time_on_site():
     assert math.isclose(result.walk_minutes, result.metres / routing.WALKING_METRES_PER_MINUTE)
     assert math.isclose(result.total_minutes, result.walk_minutes + 35)
     assert [leg.stop_minutes for leg in result.legs] == [20, 15]
+
+
+def test_exact_ordering_holds_up_to_its_limit_and_stays_quick():
+    import random
+    import time
+
+    rng = random.Random(7)
+    stops = [(50.62 + rng.random() * 0.03, 3.04 + rng.random() * 0.04) for _ in range(routing.EXACT_LIMIT)]
+    began = time.perf_counter()
+    order = routing.shortest_order(START, stops)
+    assert time.perf_counter() - began < 5  # generous: a shared CI machine
+    assert sorted(order) == list(range(len(stops)))
+    assert (
+        routing.tour_length_m(START, stops, order)
+        <= routing.tour_length_m(START, stops, routing.heuristic_order(START, stops)) + 1e-6
+    )

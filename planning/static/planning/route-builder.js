@@ -130,7 +130,7 @@
     map = window.L.map("route-map", { scrollWheelZoom: false });
     const tiles = window.L.tileLayer(wrap.dataset.tileUrl, {
       maxZoom: 19,
-      attribution: "© OpenStreetMap",
+      attribution: wrap.dataset.attribution || "",
     });
     let warned = false;
     tiles.on("tileerror", () => {
