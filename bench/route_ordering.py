@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from outreach import routing  # noqa: E402
+from outreach import routing
 
 START = (50.637, 3.063)
 
