@@ -214,3 +214,30 @@ def test_copy_page_defaults_to_a_week_later_and_copies(signed_in, coordinator):
     response = signed_in.post(url, {"day": week_later.isoformat()})
     assert response.status_code == 302
     assert OutreachSession.objects.filter(team=team, service_date=week_later).count() == 1
+
+
+def test_route_builder_works_as_a_plain_form_without_javascript(signed_in, coordinator):
+    team = coordinator.organisation.teams.get()
+    session = SessionFactory(team=team, start_latitude="50.637", start_longitude="3.070")
+    far, near, unused = (
+        HotspotFactory(organisation=team.organisation, latitude="50.637", longitude=lon)
+        for lon in ("3.090", "3.072", "3.080")
+    )
+    url = reverse("planning:route", args=[session.pk])
+    form = {
+        "start_latitude": "50.637",
+        "start_longitude": "3.070",
+        f"stop_{far.pk}": "on",
+        f"pos_{far.pk}": "1",
+        f"min_{far.pk}": "30",
+        f"stop_{near.pk}": "on",
+        f"pos_{near.pk}": "2",
+        f"min_{near.pk}": "15",
+        f"min_{unused.pk}": "20",
+    }
+    signed_in.post(url, {**form, "action": "save"})
+    assert [s.hotspot for s in session.route_stops.order_by("position")] == [far, near]
+    response = signed_in.post(url, {**form, "action": "optimise"}, follow=True)
+    stops = list(session.route_stops.order_by("position"))
+    assert [(s.hotspot, s.minutes_planned) for s in stops] == [(near, 15), (far, 30)]
+    assert "Route ordered: 2 stops" in response.content.decode()
