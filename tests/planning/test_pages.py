@@ -241,3 +241,10 @@ def test_route_builder_works_as_a_plain_form_without_javascript(signed_in, coord
     stops = list(session.route_stops.order_by("position"))
     assert [(s.hotspot, s.minutes_planned) for s in stops] == [(near, 15), (far, 30)]
     assert "Route ordered: 2 stops" in response.content.decode()
+
+
+def test_home_page_leads_coordinators_and_workers_to_the_plan(client, coordinator):
+    client.force_login(coordinator)
+    assert reverse("planning:board") in client.get(reverse("home")).content.decode()
+    client.force_login(UserFactory())
+    assert reverse("planning:board") in client.get(reverse("home")).content.decode()
