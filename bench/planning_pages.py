@@ -1,7 +1,8 @@
 """Time the coordinator's heavy planning pages on a seeded database.
 
     createdb maraude_bench && export DATABASE_URL=postgres://…/maraude_bench
-    DEBUG=true .venv/bin/python manage.py migrate && DEBUG=true .venv/bin/python manage.py seed_demo --contacts 200000
+    DEBUG=true .venv/bin/python manage.py migrate
+    DEBUG=true .venv/bin/python manage.py seed_demo --contacts 200000
     DEBUG=true .venv/bin/python bench/planning_pages.py
 
 Prints, for the demo coordinator, the median of 5 runs and the number of SQL queries of each page.
@@ -22,11 +23,11 @@ import django
 
 django.setup()
 
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from outreach.models import Contact, User
+from outreach.models import Contact, User  # noqa: E402
 
 
 def main() -> None:
