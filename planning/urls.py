@@ -16,6 +16,7 @@ urlpatterns = [
     path("hotspots/", places.hotspot_list, name="hotspots"),
     path("hotspots/new/", places.hotspot_edit, name="hotspot_create"),
     path("hotspots/<int:pk>/", places.hotspot_edit, name="hotspot_edit"),
+    path("hotspots/<int:pk>/photo.jpg", places.hotspot_photo, name="hotspot_photo"),
     path("coverage/", places.coverage_view, name="coverage"),
     path("directory/", directory.directory_list, name="directory"),
     path("directory/new/", directory.partner_edit, name="partner_create"),

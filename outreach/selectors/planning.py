@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from outreach import access, routing
 from outreach.models import OutreachSession, RouteStop, Team, User
@@ -53,7 +53,6 @@ def board_sessions(user: User) -> QuerySet[OutreachSession]:
             ),
             "digital_slots__platform",
         )
-        .annotate(contact_count=Count("contacts", distinct=True))
     )
 
 

@@ -8,6 +8,7 @@ metadata block (EXIF, XMP, IPTC, ICC, comments) whatever the input format held.
 from __future__ import annotations
 
 import io
+import uuid
 import warnings
 
 from django.conf import settings
@@ -81,4 +82,5 @@ def sanitise_place_photo(upload, *, max_bytes: int | None = None) -> ContentFile
     clean.paste(image)
     out = io.BytesIO()
     clean.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
-    return ContentFile(out.getvalue(), name="place.jpg")
+    # A random name: nothing about the place or the upload can be guessed from the file name.
+    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")

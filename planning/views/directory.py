@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from outreach import access, journal
 from outreach.choices import PartnerCategory
+from outreach.models import Territory
 from outreach.selectors.directory import directory
 from outreach.services.directory_csv import COLUMNS, export_directory, import_directory
 from planning.decorators import coordinator_required, plan_reader_required
@@ -21,7 +22,19 @@ def directory_list(request: HttpRequest) -> HttpResponse:
     category = request.GET.get("category", "")
     if category not in PartnerCategory.values:
         category = ""
-    services = directory(user=request.user, category=category, text=request.GET.get("q", ""))
+    try:
+        territory_id = int(request.GET.get("territory") or 0) or None
+    except ValueError:
+        territory_id = None
+    services = directory(
+        user=request.user,
+        category=category,
+        territory_id=territory_id,
+        text=request.GET.get("q", ""),
+    )
+    territories = Territory.objects.filter(
+        pk__in=access.partners_visible_to(request.user).values("territory_id")
+    ).order_by("level", "name")
     return render(
         request,
         "planning/directory_list.html",
@@ -29,6 +42,8 @@ def directory_list(request: HttpRequest) -> HttpResponse:
             "services": services,
             "categories": PartnerCategory.choices,
             "category": category,
+            "territories": territories,
+            "territory_id": territory_id,
             "q": request.GET.get("q", ""),
             "can_edit": access.is_planning_coordinator(request.user),
         },

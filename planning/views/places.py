@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -52,6 +52,18 @@ def hotspot_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         messages.success(request, _("Hotspot saved."))
         return redirect("planning:hotspots")
     return render(request, "planning/hotspot_form.html", {"form": form, "hotspot": hotspot})
+
+
+@plan_reader_required
+def hotspot_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """A hotspot's photo, only to people of its organisation (never a public media URL: the
+    places a team watches are themselves sensitive)."""
+    hotspot = get_object_or_404(access.hotspots_visible_to(request.user), pk=pk)
+    if not hotspot.photo:
+        raise Http404
+    response = FileResponse(hotspot.photo.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @coordinator_required

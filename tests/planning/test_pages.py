@@ -18,6 +18,7 @@ from outreach.timebands import PARIS
 from tests.factories import (
     ContactFactory,
     CoordinatorFactory,
+    FunderUserFactory,
     HotspotFactory,
     PartnerServiceFactory,
     SessionFactory,
@@ -248,3 +249,39 @@ def test_home_page_leads_coordinators_and_workers_to_the_plan(client, coordinato
     assert reverse("planning:board") in client.get(reverse("home")).content.decode()
     client.force_login(UserFactory())
     assert reverse("planning:board") in client.get(reverse("home")).content.decode()
+
+
+def test_hotspot_photos_are_served_to_the_organisation_only(signed_in, coordinator, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    photo = SimpleUploadedFile("IMG_2041.jpg", jpeg_with_gps((300, 200)), content_type="image/jpeg")
+    signed_in.post(reverse("planning:hotspot_create"), hotspot_post(photo_upload=photo, no_person="on"))
+    hotspot = Hotspot.objects.get()
+    assert "IMG_2041" not in hotspot.photo.name and "place" not in hotspot.photo.name
+    url = reverse("planning:hotspot_photo", args=[hotspot.pk])
+    response = signed_in.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+    response.close()
+    worker = UserFactory(team=coordinator.organisation.teams.get())
+    signed_in.force_login(worker)
+    ok = signed_in.get(url)
+    assert ok.status_code == 200
+    ok.close()
+    signed_in.force_login(UserFactory())  # another organisation's worker
+    assert signed_in.get(url).status_code == 404
+    signed_in.force_login(FunderUserFactory())
+    assert signed_in.get(url).status_code == 403
+
+
+def test_directory_filters_by_category_territory_and_text(signed_in, coordinator):
+    org = coordinator.organisation
+    PartnerServiceFactory(organisation=org, name="Maison des ados Lille", category="health")
+    PartnerServiceFactory(
+        organisation=org, name="Foyer Paris", category="shelter", territory=departement("75")
+    )
+    url = reverse("planning:directory")
+    assert "Foyer Paris" not in signed_in.get(url, {"category": "health"}).content.decode()
+    page = signed_in.get(url, {"territory": departement("75").pk}).content.decode()
+    assert "Foyer Paris" in page and "Maison des ados Lille" not in page
+    page = signed_in.get(url, {"q": "ados"}).content.decode()
+    assert "Maison des ados Lille" in page and "Foyer Paris" not in page
