@@ -285,3 +285,29 @@ def test_directory_filters_by_category_territory_and_text(signed_in, coordinator
     assert "Foyer Paris" in page and "Maison des ados Lille" not in page
     page = signed_in.get(url, {"q": "ados"}).content.decode()
     assert "Maison des ados Lille" in page and "Foyer Paris" not in page
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def _add_activity(team, count):
+    for _ in range(count):
+        hotspot = HotspotFactory(organisation=team.organisation)
+        now = dt.datetime.now(dt.UTC)
+        session = SessionFactory(team=team, status="done", started_at=now, ended_at=now)
+        session.route_stops.create(hotspot=hotspot, position=1)
+        ContactFactory(session=session, hotspot=hotspot, note="note")
+        PartnerServiceFactory(organisation=team.organisation)
+
+
+@pytest.mark.parametrize("name", ["activity", "coverage", "directory", "hotspots"])
+def test_list_pages_run_a_fixed_number_of_queries(signed_in, coordinator, name):
+    team = coordinator.organisation.teams.get()
+    url = reverse(f"planning:{name}")
+    _add_activity(team, 1)
+    few = _queries(signed_in, url)
+    _add_activity(team, 5)
+    assert _queries(signed_in, url) == few
