@@ -311,3 +311,31 @@ def test_list_pages_run_a_fixed_number_of_queries(signed_in, coordinator, name):
     few = _queries(signed_in, url)
     _add_activity(team, 5)
     assert _queries(signed_in, url) == few
+
+
+def test_partner_form_saves_data_inclusion_codes(signed_in, coordinator):
+    response = signed_in.post(
+        reverse("planning:partner_create"),
+        {
+            "name": "Maison des ados",
+            "category": "health",
+            "territory": departement("59").pk,
+            "publics": ["jeunes"],
+            "reception_modes": ["en-presentiel", "a-distance"],
+            "eligibility_codes": "59350|59",
+            "opening_hours": "Mo-Fr 09:00-18:00",
+            "website": "maisondesados.example.org",
+            "accepts_unaccompanied_minors": "on",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    service = PartnerService.objects.get()
+    assert service.organisation == coordinator.organisation
+    assert service.publics == ["jeunes"] and service.eligibility_codes == ["59350", "59"]
+    assert service.website == "https://maisondesados.example.org"
+    bad = signed_in.post(
+        reverse("planning:partner_create"),
+        {"name": "X", "category": "health", "territory": departement("59").pk, "publics": ["mineurs"]},
+    )
+    assert "mineurs" in bad.content.decode() and PartnerService.objects.count() == 1
