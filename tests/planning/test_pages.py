@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
-from outreach.models import Hotspot, JournalEntry, OutreachSession, PartnerService
+from outreach.models import Hotspot, JournalEntry, OutreachSession, PartnerService, PlatformCategory
 from outreach.selectors.coverage import coverage
 from outreach.selectors.directory import directory_for_offline
 from outreach.timebands import PARIS
@@ -339,3 +339,31 @@ def test_partner_form_saves_data_inclusion_codes(signed_in, coordinator):
         {"name": "X", "category": "health", "territory": departement("59").pk, "publics": ["mineurs"]},
     )
     assert "mineurs" in bad.content.decode() and PartnerService.objects.count() == 1
+
+
+def test_digital_slots_after_midnight_belong_to_the_same_night(signed_in, coordinator):
+    team = coordinator.organisation.teams.get()
+    start = dt.datetime(2026, 12, 4, 21, 0, tzinfo=PARIS)
+    session = SessionFactory(
+        team=team, kind="digital", planned_start=start, planned_end=start + dt.timedelta(hours=5)
+    )
+    platforms = list(PlatformCategory.objects.filter(is_active=True)[:2])
+    response = signed_in.post(
+        reverse("planning:slots", args=[session.pk]),
+        {
+            "slots-TOTAL_FORMS": "3",
+            "slots-INITIAL_FORMS": "0",
+            "slots-0-platform": platforms[0].pk,
+            "slots-0-start_time": "21:00",
+            "slots-0-end_time": "22:30",
+            "slots-1-platform": platforms[1].pk,
+            "slots-1-start_time": "00:30",
+            "slots-1-end_time": "01:30",
+        },
+    )
+    assert response.status_code == 302
+    slots = [(s.platform, s.starts_at.astimezone(PARIS)) for s in session.digital_slots.order_by("starts_at")]
+    assert slots == [
+        (platforms[0], start),
+        (platforms[1], dt.datetime(2026, 12, 5, 0, 30, tzinfo=PARIS)),
+    ]
