@@ -123,5 +123,18 @@ def test_planning_screens_render_without_script_errors(browser_page, live_server
         page.goto(live_server.url + path)
         problems[name] = axe_violations(page)
 
+    # Tablet (portrait): the pages fit the width; wide tables scroll inside their own box.
+    page.set_viewport_size({"width": 768, "height": 1024})
+    for path in (
+        f"/planning/?week={friday.isoformat()}",
+        f"/planning/sessions/{planned.pk}/route/",
+        "/planning/coverage/",
+    ):
+        page.goto(live_server.url + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, (path, overflow)
+    page.goto(f"{live_server.url}/planning/?week={friday.isoformat()}")
+    page.screenshot(path=str(out / "planning-board-tablet.png"))
+
     assert errors == []
     assert {name: found for name, found in problems.items() if found} == {}
