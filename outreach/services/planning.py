@@ -174,6 +174,13 @@ def update_session(
         raise ValidationError(_("The session must end after it starts."), code="bad_period")
     members = _check_members(session.team, members)
     before = set(session.members.values_list("pk", flat=True))
+    moved = planned_start - session.planned_start
+    if moved:
+        # Platform slots move with their session (same offsets from the start).
+        for slot in session.digital_slots.all():
+            slot.starts_at += moved
+            slot.ends_at += moved
+            slot.save(update_fields=["starts_at", "ends_at"])
     session.territory = territory
     session.title = title
     session.planned_start = planned_start

@@ -160,3 +160,24 @@ def test_a_digital_session_has_slots_not_a_route(coordinator, team):
             slots=[planning.PlannedSlot(platform, digital.planned_end, digital.planned_start)],
         )
     assert caught.value.code == "bad_slot"
+
+
+def test_moving_a_digital_session_moves_its_slots(coordinator, team):
+    digital = plan(coordinator, team, kind="digital")
+    platform = PlatformCategory.objects.filter(is_active=True).first()
+    start = digital.planned_start
+    planning.set_digital_slots(
+        actor=coordinator,
+        session=digital,
+        slots=[planning.PlannedSlot(platform, start, start + dt.timedelta(hours=1))],
+    )
+    new_start, new_end = planning.night_period(day=dt.date(2026, 10, 24), start=dt.time(20), end=dt.time(23))
+    planning.update_session(
+        actor=coordinator,
+        session=digital,
+        territory=digital.territory,
+        planned_start=new_start,
+        planned_end=new_end,
+    )
+    slot = digital.digital_slots.get()
+    assert (slot.starts_at, slot.ends_at) == (new_start, new_start + dt.timedelta(hours=1))
