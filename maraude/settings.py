@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "api",
     "frontend_pwa",
     "reports",
+    "planning",
 ]
 
 MIDDLEWARE = [

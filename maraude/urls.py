@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("reports/", include("reports.urls")),
+    path("planning/", include("planning.urls")),
     path("", include("pwa.urls")),
     path("", include("frontend_pwa.urls")),
 ]
