@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "outreach",
     "api",
     "frontend_pwa",
+    "reports",
+    "planning",
 ]
 
 MIDDLEWARE = [

@@ -18,7 +18,7 @@ def admin_client(client):
 
 
 def test_every_changelist_and_change_page_renders(admin_client):
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         if model._meta.app_label != "outreach":
             continue
         opts = model._meta
@@ -68,5 +68,7 @@ def test_the_journal_is_read_only_in_the_admin(admin_client):
     JournalEntry.objects.create(event="login", actor_username="x")
     entry = JournalEntry.objects.first()
     assert admin_client.get(reverse("admin:outreach_journalentry_add")).status_code == 403
-    response = admin_client.post(reverse("admin:outreach_journalentry_delete", args=[entry.pk]), {"post": "yes"})
+    response = admin_client.post(
+        reverse("admin:outreach_journalentry_delete", args=[entry.pk]), {"post": "yes"}
+    )
     assert response.status_code == 403

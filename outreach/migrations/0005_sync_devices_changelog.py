@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outreach', '0003_reference_lists'),
+        ('outreach', '0004_rollups'),
     ]
 
     operations = [
