@@ -151,7 +151,7 @@ def _world(rng: random.Random, summary: DemoSummary) -> list[Team]:
         year = dt.date.today().year
         agreement = FundingAgreement.objects.create(
             funder=funder,
-            reference=f"CONV-{year - 1}-{slugify(name)[:20]}",
+            reference=f"Convention {year - 1}–{year + 1}",
             starts_on=dt.date(year - 1, 1, 1),
             ends_on=dt.date(year + 1, 12, 31),
         )
