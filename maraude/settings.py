@@ -83,9 +83,7 @@ TEMPLATES = [
 # SQLite file by default (a laptop's first run); PostgreSQL through psycopg 3 in production.
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'maraude.sqlite3'}")
 DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0)
-    )
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0))
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -115,9 +113,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Cache (login throttling, sessions when several app servers run) -----------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -142,6 +138,9 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# In development whitenoise serves straight from the apps' static folders (no collectstatic).
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
@@ -216,6 +215,10 @@ DISCLOSURE_THRESHOLD = env_int("DISCLOSURE_THRESHOLD", 5, minimum=3)
 # How long after it was recorded a contact can still be corrected from the field.
 CONTACT_EDIT_WINDOW_HOURS = env_int("CONTACT_EDIT_WINDOW_HOURS", 72, minimum=1)
 MAP_TILE_URL = _TILE_ORIGIN
+# Sync protocol (docs/sync-protocol.md): push batch limits and the device clock tolerance.
+SYNC_PUSH_MAX_OPERATIONS = env_int("SYNC_PUSH_MAX_OPERATIONS", 500, minimum=1)
+SYNC_PUSH_MAX_BYTES = env_int("SYNC_PUSH_MAX_BYTES", 1024 * 1024, minimum=1024)
+SYNC_CLOCK_SKEW_TOLERANCE_SECONDS = env_int("SYNC_CLOCK_SKEW_TOLERANCE_SECONDS", 300, minimum=1)
 
 # --- REST framework and OpenAPI -------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -72,9 +72,7 @@ def log_device_revoked(*, actor, device: str, request=None, **detail: Any) -> Jo
 
 
 def log_retention_purge(*, count: int, before: str) -> JournalEntry:
-    return _write(
-        Event.RETENTION_PURGE, username="system", target=f"contacts before {before}", count=count
-    )
+    return _write(Event.RETENTION_PURGE, username="system", target=f"contacts before {before}", count=count)
 
 
 def log_summary_sent(*, recipient: str, what: str, **detail: Any) -> JournalEntry:

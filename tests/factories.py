@@ -44,6 +44,7 @@ class FunderFactory(OrganisationFactory):
 class TeamFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Team
+        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)
     name = factory.Sequence(lambda n: f"Équipe {n}")
@@ -115,9 +116,7 @@ class SessionFactory(factory.django.DjangoModelFactory):
         lambda: timezone.now().replace(microsecond=0) - dt.timedelta(hours=2)
     )
     planned_end = factory.LazyAttribute(lambda o: o.planned_start + dt.timedelta(hours=5))
-    service_date = factory.LazyAttribute(
-        lambda o: service_date(o.planned_start, o.team.day_boundary_hour)
-    )
+    service_date = factory.LazyAttribute(lambda o: service_date(o.planned_start, o.team.day_boundary_hour))
 
 
 class ContactFactory(factory.django.DjangoModelFactory):

@@ -21,9 +21,7 @@ from outreach.timebands import HourBand
 PERSON_CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{1,15}$"
 person_code_validator = RegexValidator(
     PERSON_CODE_PATTERN,
-    _(
-        "A person code is 2 to 16 capital letters, digits or dashes chosen by the team — never a name."
-    ),
+    _("A person code is 2 to 16 capital letters, digits or dashes chosen by the team — never a name."),
 )
 NOTE_MAX_LENGTH = 500
 
@@ -76,9 +74,7 @@ class Contact(models.Model):
         null=True,
         blank=True,
     )
-    conversation_established = models.BooleanField(
-        _("conversation established"), null=True, blank=True
-    )
+    conversation_established = models.BooleanField(_("conversation established"), null=True, blank=True)
     request_category = models.CharField(
         _("request"), max_length=16, choices=RequestCategory.choices, blank=True
     )
@@ -137,18 +133,10 @@ class Contact(models.Model):
             models.Index(fields=["received_at"], name="contact_received_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=SessionKind.values), name="contact_kind_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(age_band__in=AgeBand.values), name="contact_age_band_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(gender__in=Gender.values), name="contact_gender_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(level__in=ContactLevel.values), name="contact_level_valid"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=SessionKind.values), name="contact_kind_valid"),
+            models.CheckConstraint(condition=Q(age_band__in=AgeBand.values), name="contact_age_band_valid"),
+            models.CheckConstraint(condition=Q(gender__in=Gender.values), name="contact_gender_valid"),
+            models.CheckConstraint(condition=Q(level__in=ContactLevel.values), name="contact_level_valid"),
             models.CheckConstraint(
                 condition=Q(hour_band__in=HourBand.values), name="contact_hour_band_valid"
             ),
@@ -194,7 +182,8 @@ class Orientation(models.Model):
         verbose_name = _("orientation")
         verbose_name_plural = _("orientations")
         constraints = [
-            models.UniqueConstraint(
-                fields=["contact", "partner"], name="orientation_once_per_partner"
-            )
+            models.UniqueConstraint(fields=["contact", "partner"], name="orientation_once_per_partner")
         ]
+
+    def __str__(self) -> str:
+        return str(self.partner)

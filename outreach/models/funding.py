@@ -39,9 +39,7 @@ class FundingAgreement(models.Model):
         verbose_name_plural = _("funding agreements")
         ordering = ["-starts_on", "reference"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")), name="funding_period_valid"
-            ),
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="funding_period_valid"),
             models.UniqueConstraint(
                 fields=["funder", "reference"], name="funding_reference_unique_per_funder"
             ),

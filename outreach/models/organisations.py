@@ -13,9 +13,7 @@ class Organisation(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=OrganisationKind.choices)
-    funder_kind = models.CharField(
-        _("funder kind"), max_length=16, choices=FunderKind.choices, blank=True
-    )
+    funder_kind = models.CharField(_("funder kind"), max_length=16, choices=FunderKind.choices, blank=True)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -62,9 +60,7 @@ class Team(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(1)],
-        help_text=_(
-            "How long a contact stays correctable from the field. Empty: the site default."
-        ),
+        help_text=_("How long a contact stays correctable from the field. Empty: the site default."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

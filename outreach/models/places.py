@@ -30,9 +30,7 @@ class Hotspot(models.Model):
         related_name="hotspots",
     )
     latitude = models.DecimalField(_("latitude"), max_digits=6, decimal_places=COORDINATE_DECIMALS)
-    longitude = models.DecimalField(
-        _("longitude"), max_digits=7, decimal_places=COORDINATE_DECIMALS
-    )
+    longitude = models.DecimalField(_("longitude"), max_digits=7, decimal_places=COORDINATE_DECIMALS)
     notes = models.TextField(_("notes"), blank=True, max_length=1000)
     is_active = models.BooleanField(_("active"), default=True)
     photo = models.ImageField(
@@ -49,13 +47,9 @@ class Hotspot(models.Model):
         verbose_name_plural = _("hotspots")
         ordering = ["organisation__name", "name"]
         constraints = [
+            models.CheckConstraint(condition=Q(kind__in=HotspotKind.values), name="hotspot_kind_valid"),
             models.CheckConstraint(
-                condition=Q(kind__in=HotspotKind.values), name="hotspot_kind_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(
-                    latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180
-                ),
+                condition=Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
                 name="hotspot_coordinates_valid",
             ),
             models.UniqueConstraint(
@@ -96,18 +90,14 @@ class PartnerService(models.Model):
     themes = models.JSONField(_("themes"), default=list, blank=True)
     publics = models.JSONField(_("publics"), default=list, blank=True)
     reception_modes = models.JSONField(_("reception modes"), default=list, blank=True)
-    eligibility_codes = models.JSONField(
-        _("eligibility area (INSEE codes)"), default=list, blank=True
-    )
+    eligibility_codes = models.JSONField(_("eligibility area (INSEE codes)"), default=list, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
     opening_hours = models.CharField(_("opening hours (OSM syntax)"), max_length=255, blank=True)
     open_at_night = models.BooleanField(_("open at night"), default=False)
-    accepts_unaccompanied_minors = models.BooleanField(
-        _("accepts minors without a guardian"), default=False
-    )
+    accepts_unaccompanied_minors = models.BooleanField(_("accepts minors without a guardian"), default=False)
     source = models.CharField(_("source"), max_length=100, blank=True)
     source_id = models.CharField(_("id at source"), max_length=100, blank=True)
     is_active = models.BooleanField(_("active"), default=True)

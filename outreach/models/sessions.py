@@ -69,9 +69,7 @@ class OutreachSession(models.Model):
     )
     # Debrief: the team's observation sheet, no identities.
     young_people_seen = models.PositiveIntegerField(_("young people seen"), null=True, blank=True)
-    atmosphere = models.CharField(
-        _("atmosphere"), max_length=16, choices=Atmosphere.choices, blank=True
-    )
+    atmosphere = models.CharField(_("atmosphere"), max_length=16, choices=Atmosphere.choices, blank=True)
     recruiters_present = models.CharField(
         _("recruiters or pimps present"),
         max_length=8,
@@ -112,12 +110,8 @@ class OutreachSession(models.Model):
         ordering = ["-planned_start"]
         indexes = [models.Index(fields=["team", "service_date"], name="session_team_date_idx")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=SessionKind.values), name="session_kind_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=SessionStatus.values), name="session_status_valid"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=SessionKind.values), name="session_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=SessionStatus.values), name="session_status_valid"),
             models.CheckConstraint(
                 condition=Q(planned_end__gt=F("planned_start")), name="session_planned_period_valid"
             ),
@@ -127,8 +121,7 @@ class OutreachSession(models.Model):
                 name="session_actual_period_valid",
             ),
             models.CheckConstraint(
-                condition=~Q(status=SessionStatus.DONE)
-                | Q(started_at__isnull=False, ended_at__isnull=False),
+                condition=~Q(status=SessionStatus.DONE) | Q(started_at__isnull=False, ended_at__isnull=False),
                 name="session_done_has_times",
             ),
         ]
@@ -141,12 +134,8 @@ class OutreachSession(models.Model):
 class RouteStop(models.Model):
     """One ordered stop of a street session's planned route."""
 
-    session = models.ForeignKey(
-        OutreachSession, on_delete=models.CASCADE, related_name="route_stops"
-    )
-    hotspot = models.ForeignKey(
-        "outreach.Hotspot", verbose_name=_("hotspot"), on_delete=models.PROTECT
-    )
+    session = models.ForeignKey(OutreachSession, on_delete=models.CASCADE, related_name="route_stops")
+    hotspot = models.ForeignKey("outreach.Hotspot", verbose_name=_("hotspot"), on_delete=models.PROTECT)
     position = models.PositiveSmallIntegerField(_("position"))
     minutes_planned = models.PositiveSmallIntegerField(
         _("minutes on site"), default=20, validators=[MinValueValidator(1)]
@@ -157,19 +146,18 @@ class RouteStop(models.Model):
         verbose_name_plural = _("route stops")
         ordering = ["session", "position"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["session", "position"], name="routestop_position_unique"
-            ),
+            models.UniqueConstraint(fields=["session", "position"], name="routestop_position_unique"),
             models.UniqueConstraint(fields=["session", "hotspot"], name="routestop_hotspot_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.hotspot}"
 
 
 class DigitalSlot(models.Model):
     """A platform category and time slot of a digital session, with its funnel counts."""
 
-    session = models.ForeignKey(
-        OutreachSession, on_delete=models.CASCADE, related_name="digital_slots"
-    )
+    session = models.ForeignKey(OutreachSession, on_delete=models.CASCADE, related_name="digital_slots")
     platform = models.ForeignKey(
         "outreach.PlatformCategory", verbose_name=_("platform"), on_delete=models.PROTECT
     )
@@ -184,10 +172,11 @@ class DigitalSlot(models.Model):
         verbose_name_plural = _("digital slots")
         ordering = ["session", "starts_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")), name="digitalslot_period_valid"
-            ),
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="digitalslot_period_valid"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.platform} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
 
 
 class SessionTally(models.Model):
@@ -209,10 +198,9 @@ class SessionTally(models.Model):
                 fields=["session", "level", "age_band", "gender"], name="tally_cell_unique"
             ),
             models.CheckConstraint(condition=Q(count__gte=1), name="tally_count_positive"),
-            models.CheckConstraint(
-                condition=Q(age_band__in=AgeBand.values), name="tally_age_band_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(gender__in=Gender.values), name="tally_gender_valid"
-            ),
+            models.CheckConstraint(condition=Q(age_band__in=AgeBand.values), name="tally_age_band_valid"),
+            models.CheckConstraint(condition=Q(gender__in=Gender.values), name="tally_gender_valid"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.count} × {self.get_age_band_display()} / {self.get_gender_display()}"

@@ -44,8 +44,7 @@ class User(AbstractUser):
                 name="user_worker_has_team",
             ),
             models.CheckConstraint(
-                condition=~Q(role__in=[Role.COORDINATOR, Role.FUNDER])
-                | Q(organisation__isnull=False),
+                condition=~Q(role__in=[Role.COORDINATOR, Role.FUNDER]) | Q(organisation__isnull=False),
                 name="user_coordinator_funder_have_organisation",
             ),
         ]

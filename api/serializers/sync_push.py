@@ -1,0 +1,183 @@
+"""The push wire format: the shape of a batch and of each operation's data.
+
+Only shape, types, codes and lengths are checked here; the rules that need the database
+(scope, versions, edit window, references) are in outreach/services.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from api.serializers.fields import PlausibleDateTimeField, StrictBooleanField, StrictIntegerField
+from outreach.choices import (
+    AgeBand,
+    Atmosphere,
+    ContactLevel,
+    Gender,
+    RequestCategory,
+    SessionKind,
+    YesNoUnknown,
+)
+from outreach.models.contacts import NOTE_MAX_LENGTH, PERSON_CODE_PATTERN, person_code_validator
+from outreach.services.sync_push import OPERATIONS
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not know, so a typo in the app is caught, not silently dropped."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
+        return super().to_internal_value(data)
+
+
+def code_list(**kwargs):
+    return serializers.ListField(child=serializers.SlugField(max_length=50), max_length=50, **kwargs)
+
+
+class ContactDataSerializer(StrictSerializer):
+    session = serializers.UUIDField()
+    occurred_at = PlausibleDateTimeField()
+    hotspot = StrictIntegerField(min_value=1, allow_null=True, required=False)
+    platform = serializers.SlugField(max_length=50, allow_null=True, allow_blank=True, required=False)
+    conversation_established = StrictBooleanField(allow_null=True, required=False)
+    request_category = serializers.ChoiceField(
+        choices=RequestCategory.choices, allow_blank=True, allow_null=True, required=False
+    )
+    level = serializers.ChoiceField(choices=ContactLevel.choices, required=False)
+    person_code = serializers.RegexField(
+        PERSON_CODE_PATTERN,
+        max_length=16,
+        allow_blank=True,
+        allow_null=True,
+        required=False,
+        error_messages={"invalid": person_code_validator.message},
+    )
+    age_band = serializers.ChoiceField(choices=AgeBand.choices)
+    gender = serializers.ChoiceField(choices=Gender.choices)
+    is_first_contact = StrictBooleanField(required=False)
+    known_to_child_welfare = serializers.ChoiceField(choices=YesNoUnknown.choices, required=False)
+    concerns = code_list(required=False)
+    actions = code_list(required=False)
+    orientations = serializers.ListField(child=StrictIntegerField(min_value=1), max_length=20, required=False)
+    note = serializers.CharField(
+        max_length=NOTE_MAX_LENGTH, allow_blank=True, allow_null=True, required=False
+    )
+
+
+class TallySerializer(StrictSerializer):
+    level = serializers.ChoiceField(choices=ContactLevel.choices, required=False)
+    age_band = serializers.ChoiceField(choices=AgeBand.choices)
+    gender = serializers.ChoiceField(choices=Gender.choices)
+    count = StrictIntegerField(min_value=0, max_value=10_000)
+
+
+class SlotCountsSerializer(StrictSerializer):
+    id = StrictIntegerField(min_value=1)
+    profiles_spotted = StrictIntegerField(min_value=0, max_value=100_000, required=False)
+    messages_sent = StrictIntegerField(min_value=0, max_value=100_000, required=False)
+    conversations = StrictIntegerField(min_value=0, max_value=100_000, required=False)
+
+
+class SessionStartDataSerializer(StrictSerializer):
+    started_at = PlausibleDateTimeField(required=False)
+    kind = serializers.ChoiceField(choices=SessionKind.choices, required=False)
+    territory = StrictIntegerField(min_value=1, required=False)
+    team = StrictIntegerField(min_value=1, required=False)
+    title = serializers.CharField(max_length=120, allow_blank=True, required=False)
+    planned_end = PlausibleDateTimeField(required=False)
+
+
+class SessionUpdateDataSerializer(StrictSerializer):
+    young_people_seen = StrictIntegerField(min_value=0, max_value=100_000, allow_null=True, required=False)
+    atmosphere = serializers.ChoiceField(
+        choices=Atmosphere.choices, allow_blank=True, allow_null=True, required=False
+    )
+    recruiters_present = serializers.ChoiceField(choices=YesNoUnknown.choices, required=False)
+    clients_present = serializers.ChoiceField(choices=YesNoUnknown.choices, required=False)
+    police_present = serializers.ChoiceField(choices=YesNoUnknown.choices, required=False)
+    material_handed_out = StrictIntegerField(min_value=0, max_value=100_000, allow_null=True, required=False)
+    debrief_notes = serializers.CharField(max_length=2000, allow_blank=True, allow_null=True, required=False)
+    tallies = TallySerializer(many=True, required=False, max_length=100)
+    digital_slots = SlotCountsSerializer(many=True, required=False, max_length=50)
+
+
+class SessionEndDataSerializer(SessionUpdateDataSerializer):
+    ended_at = PlausibleDateTimeField()
+
+
+class OperationSerializer(StrictSerializer):
+    op = serializers.ChoiceField(choices=[(name, name) for name in OPERATIONS])
+    uuid = serializers.UUIDField()
+    base_version = StrictIntegerField(min_value=1, required=False)
+    client_created_at = PlausibleDateTimeField(required=False)
+    client_updated_at = PlausibleDateTimeField()
+    data = serializers.DictField(required=False)
+
+    DATA = {
+        "contact.create": ContactDataSerializer,
+        "contact.update": ContactDataSerializer,
+        "session.start": SessionStartDataSerializer,
+        "session.update": SessionUpdateDataSerializer,
+        "session.end": SessionEndDataSerializer,
+    }
+
+    def validate(self, attrs):
+        op = attrs["op"]
+        if op in ("contact.update", "session.update") and "base_version" not in attrs:
+            raise serializers.ValidationError(
+                {"base_version": [_("An update must say which version it was based on.")]}
+            )
+        data = self.DATA[op](data=attrs.get("data") or {}, partial=op == "contact.update")
+        if not data.is_valid():
+            raise serializers.ValidationError(data.errors)
+        attrs["data"] = data.validated_data
+        return attrs
+
+
+class PushRequestSerializer(serializers.Serializer):
+    sent_at = PlausibleDateTimeField(required=False, help_text="The phone's clock when it sent the batch.")
+    operations = serializers.ListField(child=OperationSerializer(), allow_empty=True)
+
+
+def plain_errors(errors) -> dict[str, list[str]]:
+    """DRF's nested error structure flattened to {field: [messages]} (nested fields dotted)."""
+    flat: dict[str, list[str]] = {}
+
+    def walk(prefix: str, value) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), inner)
+        elif isinstance(value, list) and value and not all(isinstance(v, str) for v in value):
+            for index, inner in enumerate(value):
+                if inner:
+                    walk(f"{prefix}.{index}", inner)
+        else:
+            messages = value if isinstance(value, list) else [value]
+            flat.setdefault(prefix or "non_field_errors", []).extend(str(m) for m in messages)
+
+    walk("", errors)
+    return flat
+
+
+class PushResultSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField(allow_null=True)
+    op = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(
+        choices=[(s, s) for s in ("created", "duplicate", "updated", "conflict", "rejected")]
+    )
+    version = serializers.IntegerField(required=False)
+    reason = serializers.ChoiceField(
+        choices=[(s, s) for s in ("invalid", "locked", "forbidden", "not_found")], required=False
+    )
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+    current = serializers.DictField(required=False, help_text="The server's record, on conflict.")
+
+
+class PushResponseSerializer(serializers.Serializer):
+    results = PushResultSerializer(many=True)
+    server_time = serializers.DateTimeField()
+    clock_skew_seconds = serializers.IntegerField(allow_null=True)

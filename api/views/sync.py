@@ -1,0 +1,194 @@
+"""Push and pull: the two calls of the sync protocol (docs/sync-protocol.md)."""
+
+from __future__ import annotations
+
+import uuid as uuid_lib
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import permissions, serializers, status
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+
+from api import sync_items
+from api.authentication import DeviceTokenAuthentication
+from api.exceptions import BatchTooLarge, InvalidCursor
+from api.serializers.devices import ErrorSerializer, RevokedSerializer
+from api.serializers.fields import PlausibleDateTimeField
+from api.serializers.sync_push import (
+    OperationSerializer,
+    PushRequestSerializer,
+    PushResponseSerializer,
+    plain_errors,
+)
+from api.views.base import MaraudeAPIView
+from outreach.selectors import sync_cursor
+from outreach.selectors.sync_pull import pull
+from outreach.services.sync_push import push
+
+PULL_DEFAULT_LIMIT = 500
+PULL_MAX_LIMIT = 1000
+AUTH_ERRORS = {401: ErrorSerializer, 410: RevokedSerializer}
+
+
+class DeviceAPIView(MaraudeAPIView):
+    authentication_classes = [DeviceTokenAuthentication]
+    permission_classes = [permissions.IsAuthenticated]
+
+
+def _too_large() -> BatchTooLarge:
+    exc = BatchTooLarge(
+        _("A push holds at most %(ops)s operations and %(bytes)s bytes: split the batch and send the parts.")
+        % {"ops": settings.SYNC_PUSH_MAX_OPERATIONS, "bytes": settings.SYNC_PUSH_MAX_BYTES}
+    )
+    exc.extra = {
+        "max_operations": settings.SYNC_PUSH_MAX_OPERATIONS,
+        "max_bytes": settings.SYNC_PUSH_MAX_BYTES,
+    }
+    return exc
+
+
+def _invalid(errors: dict) -> serializers.ValidationError:
+    return serializers.ValidationError(errors)
+
+
+class PushView(DeviceAPIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="sync_push",
+        request=PushRequestSerializer,
+        responses={200: PushResponseSerializer, 400: ErrorSerializer, 413: ErrorSerializer, **AUTH_ERRORS},
+        summary="Send a batch of operations; one result per operation",
+    )
+    def post(self, request):
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if (length.isdigit() and int(length) > settings.SYNC_PUSH_MAX_BYTES) or len(
+            request.body
+        ) > settings.SYNC_PUSH_MAX_BYTES:
+            raise _too_large()
+        body = request.data
+        if not isinstance(body, dict):
+            raise _invalid({"non_field_errors": [_("Send a JSON object with an `operations` list.")]})
+        unknown = sorted(set(body) - {"operations", "sent_at"})
+        if unknown:
+            raise _invalid({name: [_("Unknown field.")] for name in unknown})
+        operations = body.get("operations")
+        if not isinstance(operations, list):
+            raise _invalid({"operations": [_("Expected a list of operations.")]})
+        if len(operations) > settings.SYNC_PUSH_MAX_OPERATIONS:
+            raise _too_large()
+        sent_at = None
+        if body.get("sent_at") is not None:
+            try:
+                sent_at = PlausibleDateTimeField().run_validation(body["sent_at"])
+            except serializers.ValidationError as exc:
+                raise _invalid({"sent_at": exc.detail}) from None
+        checked = [_check(op) for op in operations]
+        outcome = push(actor=request.user, device=request.auth, operations=checked, sent_at=sent_at)
+        return Response(
+            {
+                "results": [_result(r) for r in outcome.results],
+                "server_time": timezone.now(),
+                "clock_skew_seconds": outcome.clock_skew_seconds,
+            }
+        )
+
+
+def _check(raw) -> dict:
+    form = OperationSerializer(data=raw)
+    if form.is_valid():
+        return dict(form.validated_data)
+    op = raw.get("op") if isinstance(raw, dict) else None
+    uuid = raw.get("uuid") if isinstance(raw, dict) else None
+    try:
+        uuid = uuid_lib.UUID(str(uuid)) if uuid is not None else None
+    except ValueError:
+        uuid = None
+    errors = (
+        plain_errors(form.errors)
+        if isinstance(raw, dict)
+        else {"non_field_errors": [_("Each operation must be a JSON object.")]}
+    )
+    return {"op": op if isinstance(op, str) else None, "uuid": uuid, "rejected": errors}
+
+
+def _result(result) -> dict:
+    answer = {"uuid": str(result.uuid) if result.uuid else None, "op": result.op, "status": result.status}
+    if result.version is not None:
+        answer["version"] = result.version
+    if result.reason:
+        answer["reason"] = result.reason
+    if result.errors:
+        answer["errors"] = result.errors
+    if result.current is not None:
+        answer["current"] = sync_items.record(result.current)
+    return answer
+
+
+class PullItemSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=[(t, t) for t in sync_items.BY_TYPE])
+    op = serializers.ChoiceField(choices=[("upsert", "upsert"), ("delete", "delete")])
+    id = serializers.CharField()
+    data = serializers.DictField(allow_null=True)
+
+
+class PullView(DeviceAPIView):
+    @extend_schema(
+        operation_id="sync_pull",
+        parameters=[
+            OpenApiParameter("cursor", OpenApiTypes.STR, description="Opaque; omit for a full snapshot."),
+            OpenApiParameter(
+                "limit", OpenApiTypes.INT, description=f"1–{PULL_MAX_LIMIT}, default {PULL_DEFAULT_LIMIT}."
+            ),
+        ],
+        responses={
+            200: inline_serializer(
+                "PullResponse",
+                {
+                    "items": PullItemSerializer(many=True),
+                    "cursor": serializers.CharField(),
+                    "more": serializers.BooleanField(),
+                    "snapshot": serializers.BooleanField(),
+                    "snapshot_complete": serializers.BooleanField(),
+                    "server_time": serializers.DateTimeField(),
+                },
+            ),
+            400: ErrorSerializer,
+            **AUTH_ERRORS,
+        },
+        summary="Everything the device needs offline that changed since the cursor",
+    )
+    def get(self, request):
+        raw_limit = request.query_params.get("limit") or str(PULL_DEFAULT_LIMIT)
+        if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= PULL_MAX_LIMIT:
+            raise _invalid({"limit": [_("Give a whole number from 1 to %s.") % PULL_MAX_LIMIT]})
+        cursor = None
+        if request.query_params.get("cursor"):
+            try:
+                cursor = sync_cursor.Cursor.decode(request.query_params["cursor"])
+            except sync_cursor.InvalidCursor as exc:
+                raise InvalidCursor(str(exc)) from None
+        page = pull(device=request.auth, cursor=cursor, limit=int(raw_limit))
+        return Response(
+            {
+                "items": [
+                    {
+                        "type": item.type,
+                        "op": item.op,
+                        "id": item.key,
+                        "data": sync_items.BY_TYPE[item.type](item.obj) if item.obj is not None else None,
+                    }
+                    for item in page.items
+                ],
+                "cursor": page.cursor.encode(),
+                "more": page.more,
+                "snapshot": page.snapshot,
+                "snapshot_complete": page.snapshot_complete,
+                "server_time": timezone.now(),
+            },
+            status=status.HTTP_200_OK,
+        )

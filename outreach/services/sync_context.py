@@ -1,0 +1,193 @@
+"""What a push needs to decide each operation, loaded in a constant number of queries per batch.
+
+Operations then look things up in these maps instead of querying one by one, so the cost of a
+batch grows with its writes only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid as uuid_lib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from outreach import access
+from outreach.models import (
+    Action,
+    Concern,
+    Contact,
+    Device,
+    Hotspot,
+    Orientation,
+    OutreachSession,
+    PartnerService,
+    PlatformCategory,
+    User,
+)
+from outreach.models.sync import SyncReceipt
+
+
+class OpRejected(Exception):
+    """The operation can never succeed as sent; nothing was written."""
+
+    def __init__(self, reason: str, errors: dict[str, list[str]]) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.errors = errors
+
+
+class OpConflict(Exception):
+    """The record changed on the server since the version the client based its change on."""
+
+    def __init__(self, current: Contact | OutreachSession) -> None:
+        super().__init__("conflict")
+        self.current = current
+
+
+def rejected(reason: str, field_name: str, message: str) -> OpRejected:
+    return OpRejected(reason, {field_name: [str(message)]})
+
+
+@dataclass(frozen=True)
+class ClockReading:
+    """The device clock's offset from the server's when the batch arrived."""
+
+    skew_seconds: int | None
+    flagged: bool
+
+    @classmethod
+    def measure(cls, sent_at: dt.datetime | None, now: dt.datetime) -> ClockReading:
+        if sent_at is None:
+            return cls(None, False)
+        skew = round((sent_at - now).total_seconds())
+        return cls(skew, abs(skew) > settings.SYNC_CLOCK_SKEW_TOLERANCE_SECONDS)
+
+    def correct(self, moment: dt.datetime) -> dt.datetime:
+        """A device time moved onto the server's clock when the device clock is known to be off."""
+        if self.flagged and self.skew_seconds is not None:
+            return moment - dt.timedelta(seconds=self.skew_seconds)
+        return moment
+
+
+@dataclass
+class PushContext:
+    actor: User
+    device: Device | None
+    now: dt.datetime
+    clock: ClockReading
+    team_ids: set[int]
+    concerns: dict[str, Concern]
+    actions: dict[str, Action]
+    platforms: dict[str, PlatformCategory]
+    hotspots: dict[int, Hotspot]
+    partners: dict[int, PartnerService]
+    sessions: dict[uuid_lib.UUID, OutreachSession]
+    contacts: dict[uuid_lib.UUID, Contact]
+    receipts: dict[tuple[uuid_lib.UUID, str, dt.datetime], int]
+    _covered_territories: set[int] | None = field(default=None, repr=False)
+
+    @classmethod
+    def load(
+        cls,
+        *,
+        actor: User,
+        operations: list[dict[str, Any]],
+        device: Device | None = None,
+        sent_at: dt.datetime | None = None,
+    ) -> PushContext:
+        """Everything the operations refer to, each kind in one query."""
+        now = timezone.now()
+        record_uuids = {op["uuid"] for op in operations}
+        session_uuids = {op["uuid"] for op in operations if op["op"].startswith("session.")}
+        hotspot_ids: set[int] = set()
+        partner_ids: set[int] = set()
+        for op in operations:
+            data = op.get("data") or {}
+            if data.get("session"):
+                session_uuids.add(data["session"])
+            if data.get("hotspot"):
+                hotspot_ids.add(data["hotspot"])
+            partner_ids.update(data.get("orientations") or [])
+        contact_uuids = {op["uuid"] for op in operations if op["op"].startswith("contact.")}
+        team_ids = set(access.team_ids_of(actor))
+        contacts = {}
+        if contact_uuids:
+            contacts = {
+                c.uuid: c
+                for c in Contact.objects.filter(uuid__in=contact_uuids)
+                .select_related("team", "session")
+                .prefetch_related(
+                    "concerns",
+                    "actions",
+                    Prefetch("orientation_links", queryset=Orientation.objects.order_by("pk")),
+                )
+            }
+        sessions = {}
+        if session_uuids:
+            sessions = {
+                s.uuid: s
+                for s in OutreachSession.objects.filter(uuid__in=session_uuids).select_related("team")
+            }
+        partners: dict[int, PartnerService] = {}
+        if partner_ids:
+            partners = {p.pk: p for p in access.partners_for(actor).filter(pk__in=partner_ids)}
+        hotspots: dict[int, Hotspot] = {}
+        if hotspot_ids:
+            hotspots = {h.pk: h for h in access.hotspots_usable_by(actor).filter(pk__in=hotspot_ids)}
+        receipts = {}
+        if record_uuids and any(op["op"] != "contact.create" for op in operations):
+            receipts = {
+                (r.record_uuid, r.op, r.client_updated_at): r.version
+                for r in SyncReceipt.objects.filter(record_uuid__in=record_uuids)
+            }
+        return cls(
+            actor=actor,
+            device=device,
+            now=now,
+            clock=ClockReading.measure(sent_at, now),
+            team_ids=team_ids,
+            concerns={c.code: c for c in Concern.objects.all()},
+            actions={a.code: a for a in Action.objects.all()},
+            platforms={p.code: p for p in PlatformCategory.objects.all()},
+            hotspots=hotspots,
+            partners=partners,
+            sessions=sessions,
+            contacts=contacts,
+            receipts=receipts,
+        )
+
+    def covered_territories(self) -> set[int]:
+        if self._covered_territories is None:
+            self._covered_territories = access.territory_ids_covered(sorted(self.team_ids))
+        return self._covered_territories
+
+    def future_limit(self) -> dt.datetime:
+        return self.now + dt.timedelta(seconds=settings.SYNC_CLOCK_SKEW_TOLERANCE_SECONDS)
+
+    def receipt(self, record_uuid: uuid_lib.UUID, op: str, client_updated_at: dt.datetime):
+        return self.receipts.get((record_uuid, op, client_updated_at))
+
+    def remember_receipt(
+        self, record_uuid: uuid_lib.UUID, op: str, client_updated_at: dt.datetime, version: int
+    ) -> None:
+        SyncReceipt.objects.create(
+            record_uuid=record_uuid,
+            op=op,
+            client_updated_at=client_updated_at,
+            version=version,
+            device=self.device,
+        )
+        self.receipts[(record_uuid, op, client_updated_at)] = version
+
+
+def edit_window_hours(team) -> int:
+    return team.edit_window_hours or settings.CONTACT_EDIT_WINDOW_HOURS
+
+
+def editable_until(contact: Contact) -> dt.datetime:
+    """Contacts can be corrected from the field for the team's window after the server received them."""
+    return contact.received_at + dt.timedelta(hours=edit_window_hours(contact.team))

@@ -1,0 +1,122 @@
+"""Apply a batch of operations pushed by a device: one result per operation, in order.
+
+The batch runs in one transaction with a savepoint per operation, so a bad operation never drops
+the good ones and the phone learns every outcome only once it is committed. Should PostgreSQL pick
+this batch as a deadlock victim, the batch is applied again one transaction per operation —
+harmless, because every operation is idempotent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import OperationalError, transaction
+
+from outreach.models import Device, User
+from outreach.services import contact_events
+from outreach.services.contacts import record_contact
+from outreach.services.sessions_field import change_session, start_session
+from outreach.services.sync_context import OpConflict, OpRejected, PushContext
+
+OPERATIONS = ("contact.create", "contact.update", "session.start", "session.update", "session.end")
+
+
+@dataclass
+class OpResult:
+    uuid: Any
+    op: str
+    status: str
+    version: int | None = None
+    reason: str | None = None
+    errors: dict[str, list[str]] | None = None
+    current: Any = None  # the server's record, on conflict
+    record: Any = field(default=None, repr=False)
+
+
+@dataclass
+class PushOutcome:
+    results: list[OpResult]
+    clock_skew_seconds: int | None
+
+
+def push(
+    *,
+    actor: User,
+    operations: list[dict[str, Any]],
+    device: Device | None = None,
+    sent_at: dt.datetime | None = None,
+) -> PushOutcome:
+    """Apply `operations` (already checked for shape by the API) for `actor`.
+
+    Operations the API already rejected arrive as {"op", "uuid", "rejected": errors} and keep
+    their place in the results.
+    """
+    try:
+        return _run(actor=actor, operations=operations, device=device, sent_at=sent_at, whole=True)
+    except OperationalError as exc:
+        if getattr(getattr(exc, "__cause__", None), "sqlstate", None) not in ("40P01", "40001"):
+            raise
+        return _run(actor=actor, operations=operations, device=device, sent_at=sent_at, whole=False)
+
+
+def _run(*, actor, operations, device, sent_at, whole: bool) -> PushOutcome:
+    valid = [op for op in operations if "rejected" not in op]
+    outer = transaction.atomic() if whole else _nothing()
+    with outer:
+        ctx = PushContext.load(actor=actor, operations=valid, device=device, sent_at=sent_at)
+        with contact_events.collecting():
+            results = []
+            for op in operations:
+                if whole:
+                    results.append(_apply(ctx, op))
+                else:
+                    with transaction.atomic():
+                        results.append(_apply(ctx, op))
+    return PushOutcome(results=results, clock_skew_seconds=ctx.clock.skew_seconds)
+
+
+class _nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _apply(ctx: PushContext, op: dict[str, Any]) -> OpResult:
+    name, uuid = op["op"], op["uuid"]
+    if "rejected" in op:
+        return OpResult(uuid, name, "rejected", reason="invalid", errors=op["rejected"])
+    try:
+        if name.startswith("contact."):
+            status, record = record_contact(
+                ctx=ctx,
+                uuid=uuid,
+                data=op.get("data") or {},
+                client_created_at=op.get("client_created_at"),
+                client_updated_at=op["client_updated_at"],
+                base_version=op.get("base_version") if name == "contact.update" else None,
+            )
+        elif name == "session.start":
+            status, record = start_session(
+                ctx=ctx,
+                uuid=uuid,
+                data=op.get("data") or {},
+                client_updated_at=op["client_updated_at"],
+            )
+        else:
+            status, record = change_session(
+                ctx=ctx,
+                op=name,
+                uuid=uuid,
+                data=op.get("data") or {},
+                client_updated_at=op["client_updated_at"],
+                base_version=op.get("base_version"),
+            )
+    except OpRejected as exc:
+        return OpResult(uuid, name, "rejected", reason=exc.reason, errors=exc.errors)
+    except OpConflict as exc:
+        return OpResult(uuid, name, "conflict", version=exc.current.version, current=exc.current)
+    return OpResult(uuid, name, status, version=record.version, record=record)
