@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "cfb51b76eed5";
+const VERSION = "b1b3e79d4eb4";
 const PRECACHE = [
   "/app/",
   "/manifest.json",

@@ -45,14 +45,12 @@ async function pushAll(token) {
     try {
       answer = await api.push(
         token,
-        batch.map((o) => ({
-          op: o.op,
-          uuid: o.uuid,
-          base_version: o.base_version,
-          client_created_at: o.client_created_at,
-          client_updated_at: o.client_updated_at,
-          data: o.data,
-        })),
+        batch.map((o) => {
+          const wire = { op: o.op, uuid: o.uuid, client_updated_at: o.client_updated_at, data: o.data };
+          if (o.base_version != null) wire.base_version = o.base_version;
+          if (o.op.endsWith(".create")) wire.client_created_at = o.client_created_at;
+          return wire;
+        }),
       );
     } catch (err) {
       if (err.kind === "too_large" && batchSize > 1) {

@@ -1,0 +1,127 @@
+"""Browser fixtures: Debian's Chromium driven by Python Playwright, at phone size, against the
+live server, plus a team with a planned session, places and a directory to work with."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API keeps an event loop in the test thread; the ORM calls in the tests are
+# plain synchronous code, and the live server runs in its own thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+PIN = "482915"
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _test_database_before_live_server(django_db_setup):
+    """The (session-wide) live server must start after the test database exists: started
+    earlier, it would see the settings' in-memory SQLite and share one connection between its
+    threads."""
+
+
+@pytest.fixture
+def context(browser, transactional_db, live_server):
+    # Depends on the live server and the database so that it closes first: a page still
+    # syncing while the test database is flushed would race the server's threads.
+    context = browser.new_context(
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="fr-FR",
+        service_workers="allow",
+        accept_downloads=True,
+    )
+    context.set_default_timeout(30_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    assert not errors, f"JavaScript errors in the page: {errors}"
+
+
+@dataclass
+class World:
+    worker: object
+    team: object
+    session: object
+    hotspots: list
+    partners: list
+
+
+@pytest.fixture
+def world(transactional_db):
+    from django.utils import timezone
+
+    from outreach.models import RouteStop
+    from tests.factories import (
+        HotspotFactory,
+        PartnerServiceFactory,
+        SessionFactory,
+        TeamFactory,
+        UserFactory,
+    )
+
+    team = TeamFactory(name="Équipe Nord")
+    worker = UserFactory(username="lea", team=team)
+    org = team.organisation
+    hotspots = [
+        HotspotFactory(organisation=org, name="Gare Lille-Flandres"),
+        HotspotFactory(organisation=org, name="Parc Jean-Baptiste Lebas"),
+    ]
+    partners = [
+        PartnerServiceFactory(
+            organisation=org, name="Accueil de jour Nord", category="shelter", open_at_night=True
+        ),
+        PartnerServiceFactory(organisation=org, name="ASE du Nord", category="child_welfare"),
+    ]
+    start = timezone.now().replace(microsecond=0) - dt.timedelta(hours=1)
+    session = SessionFactory(
+        team=team, title="Maraude gare", planned_start=start, planned_end=start + dt.timedelta(hours=6)
+    )
+    for position, hotspot in enumerate(hotspots, start=1):
+        RouteStop.objects.create(session=session, hotspot=hotspot, position=position)
+    return World(worker=worker, team=team, session=session, hotspots=hotspots, partners=partners)
+
+
+@pytest.fixture
+def axe_source():
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed: run `npm install` in tests/frontend")
+    return AXE.read_text(encoding="utf-8")
