@@ -42,11 +42,27 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def _migrated_data(django_db_setup, django_db_blocker):
+    """The database as migrations left it (territories, reference lists), taken once."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
 @pytest.fixture(autouse=True)
-def _test_database_before_live_server(django_db_setup):
-    """The (session-wide) live server must start after the test database exists: started
-    earlier, it would see the settings' in-memory SQLite and share one connection between its
-    threads."""
+def _test_database_before_live_server(django_db_serialized_rollback, _migrated_data):
+    """Set up the test database before the (session-wide) live server starts: started earlier,
+    it would see the settings' in-memory SQLite and share one connection between its threads.
+
+    Serialized rollback brings the migrated data back after each flush. Playwright keeps an
+    event loop running, under which Django hands the test a context-local connection that lacks
+    the snapshot pytest-django took at set-up: give it the same snapshot.
+    """
+    from django.db import connection
+
+    connection._test_serialized_contents = _migrated_data
 
 
 @pytest.fixture

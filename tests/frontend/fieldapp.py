@@ -90,6 +90,8 @@ def vault_dump(page: Page) -> dict:
     """The raw IndexedDB content (as stored, not decrypted), keys and values as text."""
     return page.evaluate(
         """async () => {
+      // Never create the database by looking at it.
+      if (!(await indexedDB.databases()).some((d) => d.name === 'maraude')) return 0;
       const db = await new Promise((ok, ko) => { const r = indexedDB.open('maraude');
         r.onsuccess = () => ok(r.result); r.onerror = () => ko(r.error); });
       const read = (name) => new Promise((ok) => { const tx = db.transaction(name);
@@ -104,3 +106,25 @@ def vault_dump(page: Page) -> dict:
               ivs: vault.vals.map((v) => Boolean(v && v.iv && v.ct))};
     }"""
     )
+
+
+def local_record_count(page: Page) -> int:
+    """How many entries the encrypted vault holds (0 when the database was wiped)."""
+    return page.evaluate(
+        """async () => {
+      // Never create the database by looking at it.
+      if (!(await indexedDB.databases()).some((d) => d.name === 'maraude')) return 0;
+      const db = await new Promise((ok, ko) => { const r = indexedDB.open('maraude');
+        r.onsuccess = () => ok(r.result); r.onerror = () => ko(r.error); });
+      if (!db.objectStoreNames.contains('vault')) { db.close(); return 0; }
+      const n = await new Promise((ok) => { const q = db.transaction('vault').objectStore('vault').count();
+        q.onsuccess = () => ok(q.result); });
+      db.close();
+      return n;
+    }"""
+    )
+
+
+def go_online(page: Page, context) -> None:
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")

@@ -20,7 +20,10 @@ from tests.frontend.fieldapp import (
     wait_synced,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+]
 
 
 def test_contacts_logged_offline_survive_reloads_and_reach_the_server_once(

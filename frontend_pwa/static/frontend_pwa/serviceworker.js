@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "b1b3e79d4eb4";
+const VERSION = "ac48a781200a";
 const PRECACHE = [
   "/app/",
   "/manifest.json",

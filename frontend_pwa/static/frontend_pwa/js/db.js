@@ -26,26 +26,37 @@ function done(tx) {
   });
 }
 
+const STORES = ["meta", "vault"];
+
+function openAt(version) {
+  return new Promise((resolve, reject) => {
+    const req = version ? indexedDB.open(DB_NAME, version) : indexedDB.open(DB_NAME);
+    req.onupgradeneeded = () => {
+      const db = req.result;
+      for (const name of STORES) if (!db.objectStoreNames.contains(name)) db.createObjectStore(name);
+    };
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
 export function openDb() {
   if (!dbPromise) {
-    dbPromise = new Promise((resolve, reject) => {
-      const req = indexedDB.open(DB_NAME, DB_VERSION);
-      req.onupgradeneeded = () => {
-        const db = req.result;
-        if (!db.objectStoreNames.contains("meta")) db.createObjectStore("meta");
-        if (!db.objectStoreNames.contains("vault")) db.createObjectStore("vault");
+    dbPromise = (async () => {
+      let db = await openAt(null);
+      if (db.version < DB_VERSION || STORES.some((n) => !db.objectStoreNames.contains(n))) {
+        // Older, newer-but-incomplete or foreign database: upgrade it, adding what is missing.
+        const next = Math.max(DB_VERSION, db.version + 1);
+        db.close();
+        db = await openAt(next);
+      }
+      // Another tab upgrading the schema: let it, and reopen on next use.
+      db.onversionchange = () => {
+        db.close();
+        dbPromise = null;
       };
-      req.onsuccess = () => {
-        const db = req.result;
-        // Another tab upgrading the schema: let it, and reopen on next use.
-        db.onversionchange = () => {
-          db.close();
-          dbPromise = null;
-        };
-        resolve(db);
-      };
-      req.onerror = () => reject(req.error);
-    });
+      return db;
+    })();
   }
   return dbPromise;
 }
