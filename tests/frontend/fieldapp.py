@@ -55,7 +55,16 @@ def start_planned_session(page: Page, title: str) -> None:
     expect(page.locator("[data-screen=session-active]")).to_be_visible()
 
 
-def log_contact(page: Page, *, age: str = "15–17 ans", gender: str = "Fille", concern: str | None = None, action: str | None = None, person_code: str = "", note: str = "") -> int:
+def log_contact(
+    page: Page,
+    *,
+    age: str = "15–17 ans",
+    gender: str = "Fille",
+    concern: str | None = None,
+    action: str | None = None,
+    person_code: str = "",
+    note: str = "",
+) -> int:
     """Logs a contact from the session screen; returns the number of taps it took."""
     taps = 0
     page.get_by_role("button", name="Nouveau contact").first.click()

@@ -26,9 +26,7 @@ pytestmark = [
 ]
 
 
-def test_contacts_logged_offline_survive_reloads_and_reach_the_server_once(
-    page, context, live_server, world
-):
+def test_contacts_logged_offline_survive_reloads_and_reach_the_server_once(page, context, live_server, world):
     sign_in(page, live_server.url, world.worker.username)
 
     context.set_offline(True)

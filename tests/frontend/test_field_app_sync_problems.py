@@ -30,9 +30,7 @@ pytestmark = [
 ]
 
 
-def test_record_refused_by_the_server_is_shown_in_words_and_can_be_fixed(
-    page, context, live_server, world
-):
+def test_record_refused_by_the_server_is_shown_in_words_and_can_be_fixed(page, context, live_server, world):
     sign_in(page, live_server.url, world.worker.username)
     start_planned_session(page, "Maraude gare")
     context.set_offline(True)

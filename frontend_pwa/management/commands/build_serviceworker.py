@@ -68,9 +68,7 @@ class Command(BaseCommand):
         updated = BLOCK.sub(lambda _m: render_block(), current, count=1)
         if check:
             if updated != current:
-                raise CommandError(
-                    "The service worker is out of date: run `manage.py build_serviceworker`."
-                )
+                raise CommandError("The service worker is out of date: run `manage.py build_serviceworker`.")
             self.stdout.write("The service worker is up to date.")
             return
         if updated != current:

@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "ac48a781200a";
+const VERSION = "5870f31112b8";
 const PRECACHE = [
   "/app/",
   "/manifest.json",

@@ -209,6 +209,7 @@ async function boot() {
   hideButton.setAttribute("aria-label", t("Hide the screen and lock"));
   hideButton.addEventListener("click", () => {
     lock.lock();
+    document.getElementById("live").textContent = "";
     curtain.hidden = false;
     document.getElementById("shell").hidden = true;
   });

@@ -16,5 +16,10 @@ const PATTERNS = [
 /** The kinds of identifier found in text (e.g. ["phone", "handle"]), empty when clean. */
 export function findIdentifiers(text) {
   if (!text) return [];
-  return PATTERNS.filter(([, re]) => re.test(text)).map(([kind]) => kind);
+  const email = PATTERNS[1][1];
+  // An e-mail address is reported as such, not also as a link to its domain.
+  const withoutEmails = text.replace(new RegExp(email.source, "g"), " ");
+  return PATTERNS.filter(([kind, re]) => re.test(kind === "link" ? withoutEmails : text)).map(
+    ([kind]) => kind,
+  );
 }
