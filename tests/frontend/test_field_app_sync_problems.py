@@ -84,7 +84,7 @@ def test_new_service_worker_with_records_queued_loses_none(
     expect(banner).to_be_visible()
     banner.get_by_role("button", name="Mettre à jour").click()
     expect(page.locator("[data-screen=lock]")).to_be_visible()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     unlock(page)
     open_tab(page, "Synchro")
     expect(page.locator("[data-screen=sync]")).to_contain_text("test-update")

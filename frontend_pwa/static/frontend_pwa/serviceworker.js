@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "5870f31112b8";
+const VERSION = "4598c3fb2e2a";
 const PRECACHE = [
   "/app/",
   "/manifest.json",

@@ -240,6 +240,8 @@ async function boot() {
   }
   await metaSet("last_open", new Date().toISOString());
   await render();
+  // The first screen is drawn and its controls work: what bench/pwa_load.py times.
+  performance.mark("maraude:interactive");
 }
 
 boot();

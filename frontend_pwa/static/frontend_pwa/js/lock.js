@@ -33,7 +33,9 @@ export async function setPin(pin) {
 export async function unlock(pin) {
   const record = await metaGet("pin");
   if (!record) return false;
+  performance.mark("maraude:unlock-start");
   const key = await deriveKey(pin, record.salt, record.iterations);
+  performance.measure("maraude:key-derivation", "maraude:unlock-start");
   if (!(await checkVerifier(key, record.verifier))) {
     await metaSet("failed_unlocks", ((await metaGet("failed_unlocks")) || 0) + 1);
     return false;

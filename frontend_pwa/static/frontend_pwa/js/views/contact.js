@@ -192,7 +192,9 @@ export async function render(root, app, params = {}) {
       error.focus?.();
       return;
     }
+    performance.mark("maraude:save-start");
     await store.saveContact({ uuid: editing ? editing.uuid : null, data: { ...d } });
+    performance.measure("maraude:save", "maraude:save-start");
     announce(editing ? t("Correction saved.") : t("Contact saved."));
     app.navigate(editing ? "recent" : "session", editing ? {} : { saved: true });
   };
