@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 # Production-like settings for the deploy checks.
 PROD_ENV := DEBUG=false SECRET_KEY=quality-check-only-$(shell date +%s)-not-a-real-secret-key-0123456789 ALLOWED_HOSTS=maraude.example.org
 
-.PHONY: run test quality messages chromium clean
+.PHONY: run test quality messages chromium axe clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,12 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
 
-test: $(STAMP) chromium
+# axe-core for the accessibility checks of the browser tests (test-only, never served by the app).
+axe:
+	@[ -f tests/frontend/node_modules/axe-core/axe.min.js ] || ! command -v npm >/dev/null 2>&1 || \
+	  npm --prefix tests/frontend ci --no-audit --no-fund --silent
+
+test: $(STAMP) chromium axe
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 quality: $(STAMP)

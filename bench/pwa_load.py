@@ -34,7 +34,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PIN = "482915"
-PASSWORD = "correct horse battery"
+PASSWORD = "correct horse battery"  # noqa: S105 — the test factories' password
 LOG_LINE = re.compile(r'"(GET|POST) (\S+) HTTP/1\.1" (\d{3}) (\d+)')
 SETUP = """
 import datetime as dt
@@ -78,7 +78,9 @@ class Server:
         self.lines: list[tuple[str, str, int, int]] = []
 
     def manage(self, *args: str) -> None:
-        subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=self.env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [PY, "manage.py", *args], cwd=ROOT, env=self.env, check=True, stdout=subprocess.DEVNULL
+        )
 
     def start(self) -> None:
         self.manage("migrate", "--no-input", "-v0")
@@ -209,9 +211,7 @@ def main() -> None:
                 page.locator("[data-screen=session-active]").wait_for()
                 taps_to_saved.append((time.perf_counter() - began) * 1000)
                 saves.append(
-                    page.evaluate(
-                        "performance.getEntriesByName('maraude:save').slice(-1)[0].duration"
-                    )
+                    page.evaluate("performance.getEntriesByName('maraude:save').slice(-1)[0].duration")
                 )
             browser.close()
         finally:
@@ -219,8 +219,10 @@ def main() -> None:
 
     med = statistics.median
     print("Field app load — Chromium", "CPU throttled 4×, phone viewport, median of", args.runs)
-    print(f"  first load, compressed bytes (shell + worker precache): {shell_bytes / 1024:.1f} KB"
-          f" over {len(first)} requests (budget 150 KB)")
+    print(
+        f"  first load, compressed bytes (shell + worker precache): {shell_bytes / 1024:.1f} KB"
+        f" over {len(first)} requests (budget 150 KB)"
+    )
     print(f"  first sign-in and sync (API, uncompressed JSON): {sync_bytes / 1024:.1f} KB")
     print(f"  time to interactive, cold first visit: {cold_tti:.0f} ms")
     print(f"  time to interactive from the worker's cache, online: {med(online):.0f} ms")

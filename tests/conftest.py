@@ -14,9 +14,7 @@ def _clear_cache():
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(
-    request, django_db_modify_db_settings_parallel_suffix, tmp_path_factory
-):
+def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
     """Browser runs use a file for the SQLite test database instead of memory.
 
     The live server answers several browser requests at once; an in-memory database would be one

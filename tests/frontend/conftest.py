@@ -4,15 +4,10 @@ live server, plus a team with a planned session, places and a directory to work 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-# Playwright's sync API keeps an event loop in the test thread; the ORM calls in the tests are
-# plain synchronous code, and the live server runs in its own thread.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -30,16 +25,28 @@ PIN = "482915"
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module.
+
+    Playwright's sync API keeps an event loop running in the test thread, under which Django
+    refuses ORM calls; the tests' ORM calls are plain synchronous code (the live server has its
+    own threads), so they are allowed while, and only while, Playwright runs: the variable is
+    set here and removed with the browser, so it never leaks into other tests or subprocesses.
+    """
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (make chromium)")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+    env = pytest.MonkeyPatch()
+    env.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            yield browser
+            browser.close()
+    finally:
+        env.undo()
 
 
 @pytest.fixture(scope="session")

@@ -48,6 +48,9 @@ def test_app_locks_itself_after_the_chosen_idle_time(page, live_server, world):
     sign_in(page, live_server.url, world.worker.username)
     open_tab(page, "Synchro")
     page.get_by_label("Verrouiller après inactivité").select_option("1")
+    # The choice is stored (and the timer re-armed) once the app confirms it.
+    page.clock.run_for(100)
+    expect(page.locator("#live")).to_have_text("Enregistré.")
     page.clock.run_for("00:59")
     expect(page.locator("[data-screen=sync]")).to_be_visible()
     page.clock.run_for("00:02")
