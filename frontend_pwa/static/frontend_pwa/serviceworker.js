@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "4598c3fb2e2a";
+const VERSION = "a6e244a80c5b";
 const PRECACHE = [
   "/app/",
   "/manifest.json",

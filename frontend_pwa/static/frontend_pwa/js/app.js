@@ -5,7 +5,7 @@ import { bus, get, isUnlocked, metaGet, metaSet, wipe } from "./db.js";
 import { setLang, t } from "./i18n.js";
 import * as lock from "./lock.js";
 import * as sync from "./sync.js";
-import { announce, h, mount } from "./ui.js";
+import { announce, focusScreen, h, mount } from "./ui.js";
 import * as enrolView from "./views/enrol.js";
 import * as unlockView from "./views/unlock.js";
 import * as sessionView from "./views/session.js";
@@ -51,12 +51,7 @@ export const app = {
     const view = VIEWS[app.current];
     const live = typeof view?.live === "function" ? view.live(app.params) : view?.live;
     if (!isUnlocked() || !live) return;
-    main.dataset.refreshing = "1";
-    try {
-      await render();
-    } finally {
-      delete main.dataset.refreshing;
-    }
+    await render({ refreshing: true });
   },
   async settings() {
     return {
@@ -101,22 +96,32 @@ function renderTabs() {
   tabs.setAttribute("aria-label", t("Screens"));
 }
 
-async function render() {
+let renderSeq = 0;
+
+/**
+ * Draws the current screen off-document, then shows it, unless a newer render started or the
+ * lock state changed meanwhile: a screen with data must never appear over the lock screen.
+ */
+async function render({ refreshing = false } = {}) {
+  const seq = ++renderSeq;
+  const staging = document.createElement("div");
+  const unlocked = isUnlocked();
+  let chrome = false;
   if (!(await lock.isSetUp()) || !(await metaGet("enrolled"))) {
-    tabs.hidden = true;
-    hideButton.hidden = true;
-    return enrolView.render(main, app);
+    await enrolView.render(staging, app);
+  } else if (!unlocked) {
+    await unlockView.render(staging, app);
+  } else {
+    chrome = true;
+    const view = VIEWS[app.current] || sessionView;
+    await view.render(staging, app, app.params);
   }
-  if (!isUnlocked()) {
-    tabs.hidden = true;
-    hideButton.hidden = true;
-    return unlockView.render(main, app);
-  }
-  tabs.hidden = false;
-  hideButton.hidden = false;
-  renderTabs();
-  const view = VIEWS[app.current] || sessionView;
-  await view.render(main, app, app.params);
+  if (seq !== renderSeq || isUnlocked() !== unlocked) return;
+  tabs.hidden = !chrome;
+  hideButton.hidden = !chrome;
+  if (chrome) renderTabs();
+  main.replaceChildren(...staging.childNodes);
+  if (!refreshing) focusScreen(main);
 }
 
 function updateNet() {
@@ -126,6 +131,8 @@ function updateNet() {
 
 async function wipeAndRestart(reasonText) {
   sync.stop();
+  renderSeq += 1;
+  main.replaceChildren();
   await wipe();
   tabs.hidden = true;
   hideButton.hidden = true;
@@ -139,6 +146,7 @@ async function wipeAndRestart(reasonText) {
       h("button", { type: "button", class: "primary big", onclick: () => app.navigate("session") }, t("Sign in again")),
     ),
   );
+  focusScreen(main);
   announce(reasonText);
 }
 
@@ -220,6 +228,8 @@ async function boot() {
   });
   bus.addEventListener("lock", () => {
     sync.stop();
+    renderSeq += 1;
+    main.replaceChildren(); // at once: nothing stays on screen while the lock screen is drawn
     render();
   });
   bus.addEventListener("unlock", () => {

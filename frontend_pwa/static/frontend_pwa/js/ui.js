@@ -24,14 +24,17 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-/** Replaces the content of root and moves focus to its first heading for screen readers. */
+/** Replaces the content of root (app.js then shows it and moves the focus). */
 export function mount(root, ...children) {
   root.replaceChildren(...children.flat(Infinity).filter(Boolean));
-  const heading = root.querySelector("h1");
-  if (heading && !root.dataset.refreshing) {
-    heading.setAttribute("tabindex", "-1");
-    heading.focus({ preventScroll: true });
-  }
+}
+
+/** Focus for screen readers after a new screen: its [autofocus] control, else its heading. */
+export function focusScreen(root) {
+  const target = root.querySelector("[autofocus]") || root.querySelector("h1");
+  if (!target) return;
+  if (target.tagName === "H1") target.setAttribute("tabindex", "-1");
+  target.focus({ preventScroll: true });
 }
 
 export function announce(message) {

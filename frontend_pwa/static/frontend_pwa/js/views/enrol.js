@@ -31,7 +31,7 @@ export function render(root, app) {
             password: password.value,
             label: label.value.trim() || t("My phone"),
           });
-          render(root, app);
+          app.navigate("session"); // shows the PIN step
         } catch (err) {
           error.textContent =
             err.kind === "network"

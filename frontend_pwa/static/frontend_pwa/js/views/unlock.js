@@ -6,7 +6,7 @@ import { field, h, mount } from "../ui.js";
 
 export async function render(root, app) {
   const error = h("p", { class: "error", role: "alert", id: "unlock-error" });
-  const pin = h("input", { name: "pin", type: "password", inputmode: "numeric", autocomplete: "off", required: true });
+  const pin = h("input", { name: "pin", type: "password", inputmode: "numeric", autocomplete: "off", required: true, autofocus: true });
   const submit = h("button", { type: "submit", class: "primary big" }, t("Unlock"));
   const form = h(
     "form",
@@ -53,5 +53,4 @@ export async function render(root, app) {
     ),
   );
   mount(root, form);
-  pin.focus();
 }
