@@ -4,6 +4,8 @@ live server, plus a team with a planned session, places and a directory to work 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,6 +90,17 @@ def context(browser, transactional_db, live_server):
     context.set_default_timeout(30_000)
     yield context
     context.close()
+    wait_for_live_server_requests()
+
+
+def wait_for_live_server_requests(timeout: float = 15) -> None:
+    """Waits (polling a condition) until the live server has finished the requests the closed
+    browser left in flight, so the test database is never flushed under a running sync."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(
+        "process_request_thread" in thread.name and thread.is_alive() for thread in threading.enumerate()
+    ):
+        time.sleep(0.02)
 
 
 @pytest.fixture

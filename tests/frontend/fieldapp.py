@@ -41,6 +41,8 @@ def wait_synced(page: Page) -> None:
 
 def open_tab(page: Page, name: str) -> None:
     page.locator("#tabs").get_by_role("button", name=name, exact=True).click()
+    # Screens are drawn off-document, then swapped in: wait for the swap.
+    expect(page.locator("#main[aria-busy]")).to_have_count(0)
 
 
 def unlock(page: Page, pin: str = PIN) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.frontend.conftest import PASSWORD, PHONE, PIN
+from tests.frontend.conftest import PASSWORD, PHONE, PIN, wait_for_live_server_requests
 from tests.frontend.fieldapp import (
     log_contact,
     open_tab,
@@ -103,6 +103,7 @@ def axe_page(browser, transactional_db, live_server):
     page = context.new_page()
     yield page
     context.close()
+    wait_for_live_server_requests()
 
 
 def test_every_screen_passes_axe_in_dark_and_light_themes(axe_page, live_server, world, axe_source):

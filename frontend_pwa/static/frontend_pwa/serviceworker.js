@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "a6e244a80c5b";
+const VERSION = "9d2cc7921485";
 const PRECACHE = [
   "/app/",
   "/manifest.json",

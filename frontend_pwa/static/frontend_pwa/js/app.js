@@ -104,6 +104,7 @@ let renderSeq = 0;
  */
 async function render({ refreshing = false } = {}) {
   const seq = ++renderSeq;
+  main.setAttribute("aria-busy", "true");
   const staging = document.createElement("div");
   const unlocked = isUnlocked();
   let chrome = false;
@@ -121,6 +122,7 @@ async function render({ refreshing = false } = {}) {
   hideButton.hidden = !chrome;
   if (chrome) renderTabs();
   main.replaceChildren(...staging.childNodes);
+  main.removeAttribute("aria-busy");
   if (!refreshing) focusScreen(main);
 }
 
@@ -133,6 +135,7 @@ async function wipeAndRestart(reasonText) {
   sync.stop();
   renderSeq += 1;
   main.replaceChildren();
+  main.removeAttribute("aria-busy");
   await wipe();
   tabs.hidden = true;
   hideButton.hidden = true;

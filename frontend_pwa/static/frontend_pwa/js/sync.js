@@ -141,7 +141,7 @@ async function pullAll(token) {
           writes.push([name, { uuid, data: item.data, version: item.data.version, synced: true }]);
         }
       } else {
-        writes.push([name, { ...item.data, id: item.id }]);
+        writes.push([name, { id: item.id, ...item.data }]); // data.id (an int) wins over the key
       }
     }
     cursor = page.cursor ?? cursor;

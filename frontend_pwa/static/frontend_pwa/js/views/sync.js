@@ -15,7 +15,9 @@ import { applyTheme, applyUpdate } from "../app.js";
 /** Re-rendered after each sync unless the worker is typing in a field. */
 export function live() {
   const el = document.activeElement;
-  return !(el && el.closest("input, select, textarea"));
+  if (el && el.closest("input, select, textarea")) return false;
+  // A half-filled form (backup PIN, chosen file, sign-in) is never wiped by a refresh.
+  return ![...document.querySelectorAll("[data-screen=sync] input")].some((input) => input.value);
 }
 
 const OP_LABEL = {
@@ -293,21 +295,26 @@ async function importBackup(pinInput, fileInput, msg, app) {
     msg.textContent = t("Choose a backup file first.");
     return;
   }
+  let payload;
   try {
-    const payload = await openFile(pinInput.value, JSON.parse(await file.text()));
-    const added = await outbox.importOps(payload.operations || []);
-    // Contacts in the backup become visible again in Recent.
-    const writes = [];
-    for (const op of payload.operations || []) {
-      if (op.op === "contact.create" && !(await store.getContact(op.uuid))) {
-        writes.push([`contact:${op.uuid}`, { uuid: op.uuid, data: op.data, version: null, created_at: op.client_created_at, updated_at: op.client_updated_at, synced: false }]);
-      }
-    }
-    if (writes.length) await putMany(writes);
-    msg.textContent = t("{n} records imported.", { n: added });
-    sync.syncNow("import");
-    app.navigate("sync");
+    payload = await openFile(pinInput.value, JSON.parse(await file.text()));
   } catch {
     msg.textContent = t("This file cannot be opened with this PIN.");
+    return;
   }
+  const added = await outbox.importOps(payload.operations || []);
+  // Contacts in the backup become visible again in Recent.
+  const writes = [];
+  for (const op of payload.operations || []) {
+    if (op.op === "contact.create" && !(await store.getContact(op.uuid))) {
+      writes.push([
+        `contact:${op.uuid}`,
+        { uuid: op.uuid, data: op.data, version: null, created_at: op.client_created_at, updated_at: op.client_updated_at, synced: false },
+      ]);
+    }
+  }
+  if (writes.length) await putMany(writes);
+  msg.textContent = t("{n} records imported.", { n: added });
+  announce(msg.textContent);
+  sync.syncNow("import");
 }
