@@ -27,6 +27,8 @@ if not SECRET_KEY:
             "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
         )
     SECRET_KEY = "insecure-development-key-only-for-debug-mode-never-in-production"  # noqa: S105
+# Old keys still accepted for signatures (sessions, password-reset links) while rotating.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -48,6 +50,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: load balancers probe /healthz by address, before host validation and the SSL redirect.
+    "maraude.health.HealthCheckMiddleware",
+    "maraude.middleware.RealIPMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -58,7 +63,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "frontend_pwa.middleware.ServiceWorkerHeadersMiddleware",
 ]
+# The request header in which the reverse proxy passes the client's address (nginx: X-Real-IP).
+# Only set it when the app is reachable through that proxy alone.
+REAL_IP_HEADER = env_str("REAL_IP_HEADER")
 
 ROOT_URLCONF = "maraude.urls"
 WSGI_APPLICATION = "maraude.wsgi.application"
@@ -93,6 +102,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# A password given apart from the URL (DATABASE_PASSWORD_FILE for a mounted secret).
+_DATABASE_PASSWORD = env_secret("DATABASE_PASSWORD")
+if _DATABASE_PASSWORD:
+    DATABASES["default"]["PASSWORD"] = _DATABASE_PASSWORD
+# Optional read replica for reporting queries only (see outreach/db.py and docs/deployment.md).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+    )
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["replica"]["OPTIONS"] = DATABASES["default"].get("OPTIONS", {})
+    # Tests see the replica as the primary itself, so test data is visible through both.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["outreach.db.ReportingRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "outreach.User"
@@ -114,6 +138,8 @@ AUTH_PASSWORD_VALIDATORS = [
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions read from the shared cache, written through to the database (survive a cache flush).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -208,7 +234,7 @@ LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60, minimum=1)
 
 # --- Domain settings ------------------------------------------------------------------------
-# How long contact rows are kept before they are anonymised (aggregates remain).
+# How long contact rows are kept before `purge_expired_contacts` deletes them (sessions remain).
 RETENTION_DAYS = env_int("RETENTION_DAYS", 730, minimum=30)
 # Counts under this are suppressed in everything that leaves a team. Never below 3.
 DISCLOSURE_THRESHOLD = env_int("DISCLOSURE_THRESHOLD", 5, minimum=3)

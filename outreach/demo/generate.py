@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from outreach.choices import OrganisationKind, Role, SessionKind, SessionStatus, TerritoryLevel
 from outreach.demo import catalogue
+from outreach.demo.bulk import bulk_insert
 from outreach.models import (
     Action,
     Concern,
@@ -329,22 +330,17 @@ def _contacts(
 
 def _insert_contacts(rows: list[tuple[Contact, list[int], list[int], list[int]]]) -> None:
     with transaction.atomic():
-        created = Contact.objects.bulk_create([r[0] for r in rows])
+        created = bulk_insert(Contact, [r[0] for r in rows])
+        pairs = list(zip(created, rows, strict=True))
         ConcernLink, ActionLink = Contact.concerns.through, Contact.actions.through
-        ConcernLink.objects.bulk_create(
-            ConcernLink(contact_id=c.pk, concern_id=i)
-            for c, row in zip(created, rows, strict=True)
-            for i in row[1]
+        bulk_insert(
+            ConcernLink, [ConcernLink(contact_id=c.pk, concern_id=i) for c, row in pairs for i in row[1]]
         )
-        ActionLink.objects.bulk_create(
-            ActionLink(contact_id=c.pk, action_id=i)
-            for c, row in zip(created, rows, strict=True)
-            for i in row[2]
+        bulk_insert(
+            ActionLink, [ActionLink(contact_id=c.pk, action_id=i) for c, row in pairs for i in row[2]]
         )
-        Orientation.objects.bulk_create(
-            Orientation(contact_id=c.pk, partner_id=i)
-            for c, row in zip(created, rows, strict=True)
-            for i in row[3]
+        bulk_insert(
+            Orientation, [Orientation(contact_id=c.pk, partner_id=i) for c, row in pairs for i in row[3]]
         )
 
 

@@ -25,7 +25,7 @@ def test_a_wrong_password_is_refused_with_a_french_message(client):
     user = UserFactory()
     response = sign_in(client, user.username, "wrong")
     assert response.status_code == 200
-    assert "Saisissez un nom d’utilisateur et un mot de passe valides" in response.content.decode()
+    assert "Saisissez un identifiant et un mot de passe valides" in response.content.decode()
     assert JournalEntry.objects.filter(event="login_failed", actor_username=user.username).count() == 1
 
 

@@ -1,0 +1,7 @@
+#!/bin/sh
+# The app's nightly jobs in compose.yaml (systemd: maraude-purge and maraude-funder-summaries timers).
+set -u
+status=0
+python manage.py purge_expired_contacts || status=1
+python manage.py send_funder_summaries || status=1
+exit "$status"
