@@ -83,12 +83,13 @@ class SlotCountsSerializer(StrictSerializer):
 
 
 class SessionStartDataSerializer(StrictSerializer):
-    started_at = PlausibleDateTimeField(required=False)
-    kind = serializers.ChoiceField(choices=SessionKind.choices, required=False)
-    territory = StrictIntegerField(min_value=1, required=False)
-    team = StrictIntegerField(min_value=1, required=False)
-    title = serializers.CharField(max_length=120, allow_blank=True, required=False)
-    planned_end = PlausibleDateTimeField(required=False)
+    # null is read as "not given" for these optional fields.
+    started_at = PlausibleDateTimeField(required=False, allow_null=True)
+    kind = serializers.ChoiceField(choices=SessionKind.choices, required=False, allow_null=True)
+    territory = StrictIntegerField(min_value=1, required=False, allow_null=True)
+    team = StrictIntegerField(min_value=1, required=False, allow_null=True)
+    title = serializers.CharField(max_length=120, allow_blank=True, required=False, allow_null=True)
+    planned_end = PlausibleDateTimeField(required=False, allow_null=True)
 
 
 class SessionUpdateDataSerializer(StrictSerializer):
@@ -125,17 +126,51 @@ class OperationSerializer(StrictSerializer):
         "session.end": SessionEndDataSerializer,
     }
 
-    def validate(self, attrs):
-        op = attrs["op"]
-        if op in ("contact.update", "session.update") and "base_version" not in attrs:
-            raise serializers.ValidationError(
-                {"base_version": [_("An update must say which version it was based on.")]}
-            )
-        data = self.DATA[op](data=attrs.get("data") or {}, partial=op == "contact.update")
-        if not data.is_valid():
-            raise serializers.ValidationError(data.errors)
-        attrs["data"] = data.validated_data
+    def to_internal_value(self, data):
+        """The envelope and the operation's data checked together, so every error shows at once.
+
+        Errors in `data` are reported under the record's field names (`age_band`, not `data.age_band`).
+        """
+        errors: dict = {}
+        attrs = None
+        try:
+            attrs = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            errors.update(exc.detail)
+        op = data.get("op") if isinstance(data, dict) else None
+        payload = data.get("data") if isinstance(data, dict) else None
+        if op in self.DATA and "data" not in errors and isinstance(payload, dict | None):
+            try:
+                checked = _data_checker(op).run_validation(payload or {})
+            except serializers.ValidationError as exc:
+                errors.update(exc.detail)
+            else:
+                if attrs is not None:
+                    attrs["data"] = checked
+        needs_base = op in ("contact.update", "session.update")
+        if attrs is not None and not errors and needs_base and "base_version" not in attrs:
+            errors["base_version"] = [_("An update must say which version it was based on.")]
+        if errors:
+            raise serializers.ValidationError(errors)
         return attrs
+
+
+_CHECKERS: dict[str, serializers.Serializer] = {}
+
+
+def _data_checker(op: str) -> serializers.Serializer:
+    """One serializer instance per operation kind, reused: building DRF fields per call is slow."""
+    if op not in _CHECKERS:
+        _CHECKERS[op] = OperationSerializer.DATA[op](partial=op == "contact.update")
+    return _CHECKERS[op]
+
+
+_OPERATION = OperationSerializer()
+
+
+def check_operation(raw) -> dict:
+    """The operation's validated data; raises ValidationError (reuses one serializer)."""
+    return _OPERATION.run_validation(raw)
 
 
 class PushRequestSerializer(serializers.Serializer):

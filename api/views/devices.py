@@ -67,6 +67,7 @@ class EnrolView(MaraudeAPIView):
                 status.HTTP_401_UNAUTHORIZED,
             )
         login_throttle.record_success(username, ip)
+        journal.log_login(user=user, request=request)
         try:
             device, token = devices.enrol_device(
                 user=user, label=form.validated_data["label"], request=request

@@ -19,9 +19,9 @@ from api.exceptions import BatchTooLarge, InvalidCursor
 from api.serializers.devices import ErrorSerializer, RevokedSerializer
 from api.serializers.fields import PlausibleDateTimeField
 from api.serializers.sync_push import (
-    OperationSerializer,
     PushRequestSerializer,
     PushResponseSerializer,
+    check_operation,
     plain_errors,
 )
 from api.views.base import MaraudeAPIView
@@ -99,9 +99,10 @@ class PushView(DeviceAPIView):
 
 
 def _check(raw) -> dict:
-    form = OperationSerializer(data=raw)
-    if form.is_valid():
-        return dict(form.validated_data)
+    try:
+        return dict(check_operation(raw))
+    except serializers.ValidationError as exc:
+        errors = exc.detail
     op = raw.get("op") if isinstance(raw, dict) else None
     uuid = raw.get("uuid") if isinstance(raw, dict) else None
     try:
@@ -109,7 +110,7 @@ def _check(raw) -> dict:
     except ValueError:
         uuid = None
     errors = (
-        plain_errors(form.errors)
+        plain_errors(errors)
         if isinstance(raw, dict)
         else {"non_field_errors": [_("Each operation must be a JSON object.")]}
     )

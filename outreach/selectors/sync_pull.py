@@ -30,7 +30,7 @@ from outreach.models import (
     Team,
 )
 from outreach.models.sync import ChangeLogEntry, ChangeType
-from outreach.selectors.sync_cursor import MAX_SEQ, Cursor, Position, committed_bound, high_water_mark
+from outreach.selectors.sync_cursor import Cursor, Position, high_water_mark, log_bound
 from outreach.services.sync_context import edit_window_hours
 
 # Done sessions stay on the phone this long (the debrief may still be completed).
@@ -201,20 +201,20 @@ def _snapshot_page(scope: Scope, cursor: Cursor, limit: int) -> PullPage:
 
 
 def _log_page(scope: Scope, cursor: Cursor, limit: int) -> PullPage:
-    bound = committed_bound()
+    bound = log_bound()
     start = cursor.position
     rows = ChangeLogEntry.objects.filter(scope.log_filter()).filter(
         Q(txid__gt=start.txid) | Q(txid=start.txid, seq__gt=start.seq)
     )
-    if bound is not None:
-        rows = rows.filter(txid__lt=bound)
+    if bound.below is not None:
+        rows = rows.filter(txid__lt=bound.below)
     rows = list(rows.order_by("txid", "seq").values_list("txid", "seq", "type", "key")[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
     last = Position(rows[-1][0], rows[-1][1]) if rows else start
-    if not more and bound is not None:
+    if not more and bound.furthest is not None:
         # Everything below the bound has been read: move there, past rows outside this scope.
-        last = max(last, Position(bound - 1, MAX_SEQ))
+        last = max(last, bound.furthest)
     wanted: dict[tuple[str, str], None] = {}
     for _txid, _seq, type, key in rows:
         wanted[(type, key)] = None

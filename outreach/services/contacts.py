@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid as uuid_lib
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -39,6 +40,16 @@ SCALAR_FIELDS = (
 SESSION_LEAD = dt.timedelta(hours=24)
 
 
+@dataclass(frozen=True)
+class NewContact:
+    """A contact.create as the service receives it (already checked for shape)."""
+
+    uuid: uuid_lib.UUID
+    data: dict[str, Any]
+    client_updated_at: dt.datetime
+    client_created_at: dt.datetime | None = None
+
+
 def record_contact(
     *,
     ctx: PushContext,
@@ -48,22 +59,73 @@ def record_contact(
     client_created_at: dt.datetime | None = None,
     base_version: int | None = None,
 ) -> tuple[str, Contact]:
-    """Create (no `base_version`) or correct a contact; returns (status, contact).
+    """Create (no `base_version`) or correct one contact; returns (status, contact).
 
     Raises OpRejected or OpConflict; either way nothing was written. Safe to replay and to run
     concurrently with an identical call: the contact exists once and the second call says so.
     """
     if base_version is None:
-        return _create(
+        (outcome,) = create_contacts(
             ctx=ctx,
-            uuid=uuid,
-            data=data,
-            client_created_at=client_created_at or client_updated_at,
-            client_updated_at=client_updated_at,
+            items=[NewContact(uuid, data, client_updated_at, client_created_at)],
         )
+        if isinstance(outcome, OpRejected):
+            raise outcome
+        return outcome
     return _update(
         ctx=ctx, uuid=uuid, data=data, client_updated_at=client_updated_at, base_version=base_version
     )
+
+
+def create_contacts(*, ctx: PushContext, items: list[NewContact]) -> list[tuple[str, Contact] | OpRejected]:
+    """Create many contacts in a handful of statements; one outcome per item, in order.
+
+    A rejection is returned (not raised) so one bad item never stops the others. Should the
+    bulk insert collide with a concurrent identical request, the items are inserted one by one,
+    each answering `duplicate` if the other request got there first.
+    """
+    outcomes: list = [None] * len(items)
+    pending: list[tuple[int, Contact, dict[str, list]]] = []
+    first_of: dict[uuid_lib.UUID, int] = {}
+    repeats: list[tuple[int, int]] = []
+    for index, item in enumerate(items):
+        if item.uuid in first_of:  # the same record twice in one batch
+            repeats.append((index, first_of[item.uuid]))
+            continue
+        first_of[item.uuid] = index
+        try:
+            existing = ctx.contacts.get(item.uuid)
+            if existing is not None:
+                outcomes[index] = (DUPLICATE, _own(ctx, existing))
+                continue
+            contact, links = _prepare(ctx, item)
+        except OpRejected as exc:
+            outcomes[index] = exc
+            continue
+        pending.append((index, contact, links))
+    if pending:
+        try:
+            with transaction.atomic():
+                Contact.objects.bulk_create([contact for _, contact, _ in pending])
+                if any(contact.pk is None for _, contact, _ in pending):
+                    raise _NoIds
+                _write_links([(contact, links) for _, contact, links in pending], replace=False)
+                contact_events.contacts_changed([contact.pk for _, contact, _ in pending])
+            for index, contact, _ in pending:
+                ctx.contacts[contact.uuid] = contact
+                outcomes[index] = (CREATED, contact)
+        except (IntegrityError, _NoIds):
+            for index, contact, links in pending:
+                contact.pk = None
+                outcomes[index] = _insert_one(ctx, contact, links)
+    for index, first in repeats:
+        outcome = outcomes[first]
+        outcomes[index] = (DUPLICATE, outcome[1]) if isinstance(outcome, tuple) else outcome
+    return outcomes
+
+
+class _NoIds(Exception):
+    """The database did not return the new rows' ids (old SQLite): insert one by one."""
 
 
 def _own(ctx: PushContext, contact: Contact) -> Contact:
@@ -72,23 +134,22 @@ def _own(ctx: PushContext, contact: Contact) -> Contact:
     return contact
 
 
-def _create(*, ctx, uuid, data, client_created_at, client_updated_at) -> tuple[str, Contact]:
-    existing = ctx.contacts.get(uuid)
-    if existing is not None:
-        return DUPLICATE, _own(ctx, existing)
+def _prepare(ctx: PushContext, item: NewContact) -> tuple[Contact, dict[str, list]]:
+    """The unsaved contact and its links, or OpRejected."""
+    data = item.data
     session = ctx.sessions.get(data.get("session"))
     if session is None or session.team_id not in ctx.team_ids:
         raise rejected("forbidden", "session", _("Unknown session, or not a session of your team."))
     if session.status == SessionStatus.CANCELLED:
         raise rejected("invalid", "session", _("This session was cancelled."))
     contact = Contact(
-        uuid=uuid,
+        uuid=item.uuid,
         session=session,
         team=session.team,
         kind=session.kind,
         author=ctx.actor,
-        client_created_at=client_created_at,
-        client_updated_at=client_updated_at,
+        client_created_at=item.client_created_at or item.client_updated_at,
+        client_updated_at=item.client_updated_at,
         clock_skew_seconds=ctx.clock.skew_seconds,
         clock_flagged=ctx.clock.flagged,
     )
@@ -98,21 +159,26 @@ def _create(*, ctx, uuid, data, client_created_at, client_updated_at) -> tuple[s
     if missing:
         raise OpRejected("invalid", {name: [_("This field is required.")] for name in missing})
     links = _apply(ctx, contact, values, client_time=True)
+    return contact, links
+
+
+def _insert_one(ctx: PushContext, contact: Contact, links) -> tuple[str, Contact] | OpRejected:
     try:
         with transaction.atomic():
             contact.save(force_insert=True)
-            _write_links(contact, links, replace=False)
+            _write_links([(contact, links)], replace=False)
             contact_events.contacts_changed([contact.pk])
     except IntegrityError:
-        # The same contact arrived concurrently (another request of this batch's replay).
-        again = Contact.objects.select_related("team", "session").filter(uuid=uuid).first()
+        # The same contact arrived concurrently (an identical batch sent at the same moment).
+        again = Contact.objects.select_related("team", "session").filter(uuid=contact.uuid).first()
         if again is None:
-            raise rejected(
-                "invalid", "non_field_errors", _("The record breaks a data rule of the server.")
-            ) from None
-        ctx.contacts[uuid] = again
-        return DUPLICATE, _own(ctx, again)
-    ctx.contacts[uuid] = contact
+            return rejected("invalid", "non_field_errors", _("The record breaks a data rule of the server."))
+        ctx.contacts[contact.uuid] = again
+        try:
+            return DUPLICATE, _own(ctx, again)
+        except OpRejected as exc:
+            return exc
+    ctx.contacts[contact.uuid] = contact
     return CREATED, contact
 
 
@@ -139,7 +205,7 @@ def _update(*, ctx, uuid, data, client_updated_at, base_version) -> tuple[str, C
             current = Contact.objects.select_for_update(no_key=True).only("version").get(pk=known.pk)
             if current.version != known.version:
                 raise _StaleCache
-            if base_version != known.version:
+            if base_version != known.version and not ctx.only_own_changes(uuid, base_version, known.version):
                 raise OpConflict(known)
             values = {
                 name: getattr(known, name)
@@ -160,12 +226,13 @@ def _update(*, ctx, uuid, data, client_updated_at, base_version) -> tuple[str, C
             known.clock_skew_seconds = ctx.clock.skew_seconds
             known.clock_flagged = known.clock_flagged or ctx.clock.flagged
             known.save()
-            _write_links(known, links, replace=True)
+            _write_links([(known, links)], replace=True)
             ctx.remember_receipt(uuid, UPDATE_OP, client_updated_at, known.version)
             contact_events.contacts_changed([known.pk])
     except _StaleCache:
         ctx.contacts.pop(uuid, None)
         ctx.contacts.update(_reload(uuid))
+        ctx.refresh_receipts(uuid)
         return _update(
             ctx=ctx,
             uuid=uuid,
@@ -278,24 +345,26 @@ def _apply(
     return links
 
 
-def _write_links(contact: Contact, links: dict[str, list], *, replace: bool) -> None:
-    """Many-to-many rows in one insert per relation (the ORM's `.set()` costs more queries)."""
-    for name in ("concerns", "actions"):
-        if name not in links:
-            continue
+def _write_links(rows: list[tuple[Contact, dict[str, list]]], *, replace: bool) -> None:
+    """Many-to-many rows of several contacts, one insert per relation (`.set()` costs more)."""
+    for name, column in (("concerns", "concern_id"), ("actions", "action_id")):
         through = getattr(Contact, name).through
-        column = f"{'concern' if name == 'concerns' else 'action'}_id"
+        changed = [(contact, links[name]) for contact, links in rows if name in links]
+        if not changed:
+            continue
         if replace:
-            through.objects.filter(contact_id=contact.pk).delete()
+            through.objects.filter(contact_id__in=[c.pk for c, _ in changed]).delete()
         through.objects.bulk_create(
-            [through(contact_id=contact.pk, **{column: item.pk}) for item in links[name]]
+            [through(contact_id=c.pk, **{column: item.pk}) for c, items in changed for item in items]
         )
-    if "orientations" in links:
+    changed = [(contact, links["orientations"]) for contact, links in rows if "orientations" in links]
+    if changed:
         if replace:
-            Orientation.objects.filter(contact_id=contact.pk).delete()
+            Orientation.objects.filter(contact_id__in=[c.pk for c, _ in changed]).delete()
         Orientation.objects.bulk_create(
-            [Orientation(contact_id=contact.pk, partner_id=pk) for pk in links["orientations"]]
+            [Orientation(contact_id=c.pk, partner_id=pk) for c, pks in changed for pk in pks]
         )
     if replace:
-        # Drop the prefetched lists so readers see the new links.
-        getattr(contact, "_prefetched_objects_cache", {}).clear()
+        for contact, _ in rows:
+            # Drop the prefetched lists so readers see the new links.
+            getattr(contact, "_prefetched_objects_cache", {}).clear()

@@ -59,11 +59,14 @@ def start_session(
             current.team = session.team
             ctx.sessions[uuid] = current
             return DUPLICATE, current
-        session.status = SessionStatus.UNDER_WAY
-        session.started_at = started_at
-        session.version += 1
-        session.save()
-    return UPDATED, session
+        # The version counts changes to the debrief and tallies: starting is a state change
+        # that nobody's debrief can conflict with, so it leaves the version alone.
+        current.status = SessionStatus.UNDER_WAY
+        current.started_at = started_at
+        current.team = session.team
+        current.save()
+        ctx.sessions[uuid] = current
+    return UPDATED, current
 
 
 def _create_ad_hoc(*, ctx, uuid, data, started_at) -> tuple[str, OutreachSession]:
@@ -138,7 +141,11 @@ def change_session(
             if current.version != session.version:
                 session = current
                 ctx.sessions[uuid] = current
-            if base_version is not None and base_version != session.version:
+            if (
+                base_version is not None
+                and base_version != session.version
+                and not ctx.only_own_changes(uuid, base_version, session.version)
+            ):
                 raise OpConflict(session)
             if ending and session.status == SessionStatus.DONE:
                 raise OpConflict(session)

@@ -171,6 +171,32 @@ class PushContext:
     def receipt(self, record_uuid: uuid_lib.UUID, op: str, client_updated_at: dt.datetime):
         return self.receipts.get((record_uuid, op, client_updated_at))
 
+    def refresh_receipts(self, record_uuid: uuid_lib.UUID) -> None:
+        """Reload one record's receipts (another request may have applied its operation)."""
+        for r in SyncReceipt.objects.filter(record_uuid=record_uuid):
+            self.receipts[(r.record_uuid, r.op, r.client_updated_at)] = r.version
+
+    def only_own_changes(self, record_uuid: uuid_lib.UUID, base_version: int, version: int) -> bool:
+        """Whether every version after `base_version` up to `version` came from this device.
+
+        A phone that queued two changes offline bases both on the version it last pulled; the
+        second builds on the first, so it is not a conflict. Changes from anyone else are.
+        """
+        if self.device is None or not 0 < base_version < version:
+            return False
+        mine = (
+            SyncReceipt.objects.filter(
+                record_uuid=record_uuid,
+                device=self.device,
+                version__gt=base_version,
+                version__lte=version,
+            )
+            .values("version")
+            .distinct()
+            .count()
+        )
+        return mine == version - base_version
+
     def remember_receipt(
         self, record_uuid: uuid_lib.UUID, op: str, client_updated_at: dt.datetime, version: int
     ) -> None:

@@ -16,7 +16,7 @@ from django.db import OperationalError, transaction
 
 from outreach.models import Device, User
 from outreach.services import contact_events
-from outreach.services.contacts import record_contact
+from outreach.services.contacts import NewContact, create_contacts, record_contact
 from outreach.services.sessions_field import change_session, start_session
 from outreach.services.sync_context import OpConflict, OpRejected, PushContext
 
@@ -63,26 +63,57 @@ def push(
 
 def _run(*, actor, operations, device, sent_at, whole: bool) -> PushOutcome:
     valid = [op for op in operations if "rejected" not in op]
-    outer = transaction.atomic() if whole else _nothing()
-    with outer:
+    if whole:
+        with transaction.atomic():
+            ctx = PushContext.load(actor=actor, operations=valid, device=device, sent_at=sent_at)
+            with contact_events.collecting():  # once per batch, inside the transaction
+                results = _apply_in_order(ctx, operations)
+    else:
         ctx = PushContext.load(actor=actor, operations=valid, device=device, sent_at=sent_at)
-        with contact_events.collecting():
-            results = []
-            for op in operations:
-                if whole:
-                    results.append(_apply(ctx, op))
-                else:
-                    with transaction.atomic():
-                        results.append(_apply(ctx, op))
+        results = []
+        for op in operations:
+            with transaction.atomic():
+                results.append(_apply(ctx, op))
     return PushOutcome(results=results, clock_skew_seconds=ctx.clock.skew_seconds)
 
 
-class _nothing:
-    def __enter__(self):
-        return self
+def _apply_in_order(ctx: PushContext, operations: list[dict[str, Any]]) -> list[OpResult]:
+    """Apply operations in order; runs of consecutive contact creations are inserted together.
 
-    def __exit__(self, *exc):
-        return False
+    Every other operation first flushes the run before it, so it sees what came earlier.
+    """
+    results: list[OpResult | None] = [None] * len(operations)
+    run: list[int] = []
+
+    def flush() -> None:
+        items = [
+            NewContact(
+                uuid=operations[i]["uuid"],
+                data=operations[i].get("data") or {},
+                client_updated_at=operations[i]["client_updated_at"],
+                client_created_at=operations[i].get("client_created_at"),
+            )
+            for i in run
+        ]
+        for i, outcome in zip(run, create_contacts(ctx=ctx, items=items), strict=True):
+            op = operations[i]
+            if isinstance(outcome, OpRejected):
+                results[i] = OpResult(
+                    op["uuid"], op["op"], "rejected", reason=outcome.reason, errors=outcome.errors
+                )
+            else:
+                status, record = outcome
+                results[i] = OpResult(op["uuid"], op["op"], status, version=record.version, record=record)
+        run.clear()
+
+    for index, op in enumerate(operations):
+        if op["op"] == "contact.create" and "rejected" not in op:
+            run.append(index)
+            continue
+        flush()
+        results[index] = _apply(ctx, op)
+    flush()
+    return results
 
 
 def _apply(ctx: PushContext, op: dict[str, Any]) -> OpResult:

@@ -60,8 +60,9 @@ def contact_update(uuid_, base_version, *, at=None, **data) -> dict:
     }
 
 
-def push(client, operations, **extra):
-    return client.post(PUSH, {"operations": operations, **extra}, format="json")
+def push(client, operations, *, headers=None, **body):
+    """POST a batch; keyword arguments are extra body fields (e.g. sent_at)."""
+    return client.post(PUSH, {"operations": operations, **body}, format="json", headers=headers)
 
 
 def statuses(response) -> list[str]:

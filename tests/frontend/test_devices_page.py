@@ -1,0 +1,52 @@
+"""The coordinators' devices page (server-rendered, no JavaScript needed)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from outreach.models import JournalEntry
+from outreach.services.devices import enrol_device
+from tests.factories import CoordinatorFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_coordinator_sees_and_revokes_their_organisations_phones():
+    worker = UserFactory()
+    device, _ = enrol_device(user=worker, label="Téléphone Nord 2")
+    other, _ = enrol_device(user=UserFactory(), label="Ailleurs")
+    coordinator = CoordinatorFactory(organisation=worker.organisation)
+    client = signed_in(coordinator)
+    page = client.get("/devices/").content.decode()
+    assert "Téléphone Nord 2" in page
+    assert "Ailleurs" not in page
+    response = client.post(f"/devices/{device.pk}/revoke/", follow=True)
+    assert response.status_code == 200
+    device.refresh_from_db()
+    assert device.revoked_at is not None
+    assert JournalEntry.objects.filter(event="device_revoked", actor=coordinator).exists()
+    assert client.post(f"/devices/{other.pk}/revoke/").status_code == 404
+
+
+def test_workers_cannot_open_the_devices_page():
+    worker = UserFactory()
+    assert signed_in(worker).get("/devices/").status_code == 403
+
+
+def test_revoking_needs_a_post_with_a_csrf_token():
+    worker = UserFactory()
+    device, _ = enrol_device(user=worker, label="x")
+    coordinator = CoordinatorFactory(organisation=worker.organisation)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(coordinator)
+    assert client.get(f"/devices/{device.pk}/revoke/").status_code == 405
+    assert client.post(f"/devices/{device.pk}/revoke/").status_code == 403
+    device.refresh_from_db()
+    assert device.revoked_at is None
