@@ -4,6 +4,7 @@ live server, plus a team with a planned session, places and a directory to work 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 import time
 from dataclasses import dataclass
@@ -52,26 +53,35 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def _migrated_data(django_db_setup, django_db_blocker):
-    """The database as migrations left it (territories, reference lists), taken once."""
-    from django.db import connection
+def _migrated_data(django_db_setup, django_db_blocker) -> str:
+    """What the outreach data migrations created (territories, reference lists), as JSON.
 
-    with django_db_blocker.unblock():
-        return connection.creation.serialize_db_to_string()
-
-
-@pytest.fixture(autouse=True)
-def _test_database_before_live_server(django_db_serialized_rollback, _migrated_data):
-    """Set up the test database before the (session-wide) live server starts: started earlier,
-    it would see the settings' in-memory SQLite and share one connection between its threads.
-
-    Serialized rollback brings the migrated data back after each flush. Playwright keeps an
-    event loop running, under which Django hands the test a context-local connection that lacks
-    the snapshot pytest-django took at set-up: give it the same snapshot.
+    pytest-django took a snapshot when it created the test database (other tests may have
+    flushed the tables since); it is taken now only if it did not.
     """
     from django.db import connection
 
-    connection._test_serialized_contents = _migrated_data
+    taken = getattr(connection, "_test_serialized_contents", None)
+    if taken is None:
+        with django_db_blocker.unblock():
+            taken = connection.creation.serialize_db_to_string()
+    return json.dumps([o for o in json.loads(taken) if o["model"].startswith("outreach.")])
+
+
+def restore_migrated_data(data: str) -> None:
+    """Puts back what a flush removed from the data migrations (not what post_migrate rebuilds)."""
+    from django.core import serializers
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.constraint_checks_disabled():
+        for obj in serializers.deserialize("json", data):
+            obj.save()
+
+
+@pytest.fixture(autouse=True)
+def _test_database_before_live_server(django_db_setup, _migrated_data):
+    """Set up the test database before the (session-wide) live server starts: started earlier,
+    it would see the settings' in-memory SQLite and share one connection between its threads."""
 
 
 @pytest.fixture
@@ -122,8 +132,15 @@ class World:
 
 
 @pytest.fixture
-def world(transactional_db):
+def world(transactional_db, _migrated_data):
     from django.utils import timezone
+
+    from outreach.models import Territory
+
+    # Transactional tests end with a flush, which also empties what data migrations created
+    # (territories, reference lists): bring it back.
+    if not Territory.objects.exists():
+        restore_migrated_data(_migrated_data)
 
     from outreach.models import RouteStop
     from tests.factories import (
