@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "9d2cc7921485";
+const VERSION = "7a20c9275097";
 const PRECACHE = [
   "/app/",
   "/manifest.json",

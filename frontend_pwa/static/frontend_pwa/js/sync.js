@@ -113,6 +113,7 @@ async function rememberVersion(op, version) {
 
 async function pullAll(token) {
   let cursor = (await get("state:cursor")) || null;
+  let received = null; // names seen during a full snapshot
   for (;;) {
     let page;
     try {
@@ -130,6 +131,7 @@ async function pullAll(token) {
     for (const item of page.items || []) {
       const name = await itemKey(item);
       if (!name) continue;
+      if (page.snapshot) (received ||= new Set()).add(name);
       if (item.op === "delete") {
         deletions.push(name);
       } else if (item.type === "session") {
@@ -144,11 +146,32 @@ async function pullAll(token) {
         writes.push([name, { id: item.id, ...item.data }]); // data.id (an int) wins over the key
       }
     }
+    if (page.snapshot && page.snapshot_complete && received) {
+      deletions.push(...(await notReceived(received, pendingUuids)));
+    }
     cursor = page.cursor ?? cursor;
     writes.push(["state:cursor", cursor]);
     await putMany(writes, deletions);
     if (!page.more) return;
   }
+}
+
+/**
+ * After a complete snapshot, the server-owned copies it did not send are out of scope (retired,
+ * cancelled, past the window): drop them. Records with queued operations and the session under
+ * way stay whatever the snapshot says.
+ */
+async function notReceived(received, pendingUuids) {
+  const active = await get("state:active_session");
+  const stale = [];
+  for (const prefix of ["ref:", "session:", "contact:"]) {
+    for (const { key, value } of await list(prefix)) {
+      const uuid = value && value.uuid;
+      if (received.has(key) || (uuid && (pendingUuids.has(uuid) || uuid === active))) continue;
+      stale.push(key);
+    }
+  }
+  return stale;
 }
 
 async function itemKey(item) {
