@@ -28,6 +28,15 @@ PIN = "482915"
 PASSWORD = "correct horse battery"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _patient_expectations():
+    """Five helpers share two cores: give assertions on the page time (they return as soon as
+    the condition holds, so a fast machine pays nothing)."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=20_000)
+
+
 @pytest.fixture(scope="module")
 def browser():
     """One Chromium per test module.

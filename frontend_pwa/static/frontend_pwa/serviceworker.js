@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "7a20c9275097";
+const VERSION = "54a5a877caae";
 const PRECACHE = [
   "/app/",
   "/manifest.json",

@@ -108,14 +108,22 @@ async function render({ refreshing = false } = {}) {
   const staging = document.createElement("div");
   const unlocked = isUnlocked();
   let chrome = false;
-  if (!(await lock.isSetUp()) || !(await metaGet("enrolled"))) {
-    await enrolView.render(staging, app);
-  } else if (!unlocked) {
-    await unlockView.render(staging, app);
-  } else {
-    chrome = true;
-    const view = VIEWS[app.current] || sessionView;
-    await view.render(staging, app, app.params);
+  try {
+    if (!(await lock.isSetUp()) || !(await metaGet("enrolled"))) {
+      await enrolView.render(staging, app);
+    } else if (!unlocked) {
+      await unlockView.render(staging, app);
+    } else {
+      chrome = true;
+      const view = VIEWS[app.current] || sessionView;
+      await view.render(staging, app, app.params);
+    }
+  } catch (err) {
+    if (seq !== renderSeq) return;
+    // Locked meanwhile (the key went away mid-render) or a bug: never a blank, busy screen.
+    console.error(err);
+    if (isUnlocked() !== unlocked) return;
+    mount(staging, h("p", { class: "error", role: "alert" }, t("Something went wrong. Your records are safe.")));
   }
   if (seq !== renderSeq || isUnlocked() !== unlocked) return;
   tabs.hidden = !chrome;

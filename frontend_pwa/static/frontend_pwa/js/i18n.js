@@ -283,6 +283,7 @@ const FR = {
   "{n} records have not reached the server and will be lost. Forget this device anyway?":
     "{n} fiches ne sont pas arrivées au serveur et seront perdues. Oublier cet appareil quand même ?",
   never: "jamais",
+  "Something went wrong. Your records are safe.": "Un problème est survenu. Vos fiches sont en sécurité.",
 };
 
 const DICTIONARIES = { fr: FR };

@@ -2,7 +2,7 @@
 // An operation leaves only when the server answered created/duplicate/updated for the exact
 // revision that was sent; rejected and conflicting ones stay, with the server's words, until fixed.
 
-import { del, list, putMany } from "./db.js";
+import { bus, del, list, putMany } from "./db.js";
 
 const PREFIX = "outbox:";
 let seq = 0;
@@ -65,6 +65,7 @@ export async function enqueue(spec, alsoWrite = []) {
     };
   }
   await putMany([...alsoWrite, [PREFIX + op.id, op]]);
+  bus.dispatchEvent(new Event("queued"));
   return op;
 }
 

@@ -23,6 +23,8 @@ export const state = {
 
 let retryTimer = null;
 let periodTimer = null;
+let soonTimer = null;
+const AFTER_SAVE_MS = 1_500;
 let onRevoked = () => {};
 
 function emit() {
@@ -235,13 +237,22 @@ export function start({ revoked }) {
   stop();
   periodTimer = setInterval(() => navigator.onLine && syncNow("periodic"), PERIOD_MS);
   window.addEventListener("online", onOnline);
+  bus.addEventListener("queued", onQueued);
   loadLastSuccess().then(() => syncNow("open"));
+}
+
+/** Something was just saved: send it shortly (several quick saves travel together). */
+function onQueued() {
+  clearTimeout(soonTimer);
+  if (navigator.onLine && state.failures === 0) soonTimer = setTimeout(() => syncNow("saved"), AFTER_SAVE_MS);
 }
 
 export function stop() {
   clearInterval(periodTimer);
   clearTimeout(retryTimer);
+  clearTimeout(soonTimer);
   window.removeEventListener("online", onOnline);
+  bus.removeEventListener("queued", onQueued);
 }
 
 function onOnline() {

@@ -124,7 +124,8 @@ async function renderActive(root, app, session, data) {
             legend: session.kind === "digital" ? t("Platforms and time slots") : t("Route: where are you?"),
             name: "place",
             options: places,
-            selected: place,
+            // Contacts default to the first stop until the worker says otherwise.
+            selected: place ?? places[0][0],
             onchange: async (value) => {
               await store.setCurrentPlace(session.uuid, value);
               announce(t("Place selected for the next contacts."));
