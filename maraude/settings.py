@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "outreach",
     "api",
     "frontend_pwa",
+    "reports",
+    "planning",
 ]
 
 MIDDLEWARE = [
@@ -245,6 +247,8 @@ MAP_TILE_URL = _TILE_ORIGIN
 SYNC_PUSH_MAX_OPERATIONS = env_int("SYNC_PUSH_MAX_OPERATIONS", 500, minimum=1)
 SYNC_PUSH_MAX_BYTES = env_int("SYNC_PUSH_MAX_BYTES", 1024 * 1024, minimum=1024)
 SYNC_CLOCK_SKEW_TOLERANCE_SECONDS = env_int("SYNC_CLOCK_SKEW_TOLERANCE_SECONDS", 300, minimum=1)
+# Days the sync change log and push receipts are kept; a phone offline longer pulls a new snapshot.
+SYNC_LOG_RETENTION_DAYS = env_int("SYNC_LOG_RETENTION_DAYS", 60, minimum=7)
 
 # --- REST framework and OpenAPI -------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -10,6 +10,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("reports/", include("reports.urls")),
+    path("planning/", include("planning.urls")),
     path("", include("pwa.urls")),
     path("", include("frontend_pwa.urls")),
 ]

@@ -173,7 +173,10 @@ class PullView(DeviceAPIView):
                 cursor = sync_cursor.Cursor.decode(request.query_params["cursor"])
             except sync_cursor.InvalidCursor as exc:
                 raise InvalidCursor(str(exc)) from None
-        page = pull(device=request.auth, cursor=cursor, limit=int(raw_limit))
+        try:
+            page = pull(device=request.auth, cursor=cursor, limit=int(raw_limit))
+        except sync_cursor.InvalidCursor as exc:
+            raise InvalidCursor(str(exc)) from None
         return Response(
             {
                 "items": [

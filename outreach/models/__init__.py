@@ -5,28 +5,44 @@ from outreach.models.journal import JournalEntry
 from outreach.models.organisations import Organisation, Team
 from outreach.models.places import Hotspot, PartnerService
 from outreach.models.reference import Action, Concern, PlatformCategory
+from outreach.models.rollups import (
+    ActivityRollup,
+    MonthlyPersonRollup,
+    MonthlyRollup,
+    PersonRollup,
+    RollupLedger,
+)
 from outreach.models.sessions import DigitalSlot, OutreachSession, RouteStop, SessionTally
-from outreach.models.sync import ChangeLogEntry, SyncReceipt
+from outreach.models.summaries import FunderSummarySchedule, SummaryFrequency
+from outreach.models.sync import ChangeLogEntry, ChangeLogPurge, SyncReceipt
 from outreach.models.territories import Territory
 from outreach.models.users import User
 
 __all__ = [
     "Action",
+    "ActivityRollup",
     "ChangeLogEntry",
+    "ChangeLogPurge",
     "Concern",
     "Contact",
     "Device",
     "DigitalSlot",
+    "FunderSummarySchedule",
     "FundingAgreement",
     "Hotspot",
     "JournalEntry",
+    "MonthlyPersonRollup",
+    "MonthlyRollup",
     "Organisation",
     "Orientation",
     "OutreachSession",
     "PartnerService",
+    "PersonRollup",
     "PlatformCategory",
+    "RollupLedger",
     "RouteStop",
     "SessionTally",
+    "SummaryFrequency",
     "SyncReceipt",
     "Team",
     "Territory",

@@ -90,3 +90,20 @@ class SyncReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.op} {self.record_uuid} → v{self.version}"
+
+
+class ChangeLogPurge(models.Model):
+    """Where the change log was cut: cursors from before this position must start over."""
+
+    txid = models.BigIntegerField(_("transaction id"))
+    seq = models.BigIntegerField(_("sequence"))
+    purged_at = models.DateTimeField(_("purged"), auto_now_add=True)
+    rows = models.PositiveIntegerField(_("rows deleted"), default=0)
+
+    class Meta:
+        verbose_name = _("change log purge")
+        verbose_name_plural = _("change log purges")
+        ordering = ["-txid", "-seq"]
+
+    def __str__(self) -> str:
+        return f"{self.purged_at:%Y-%m-%d} ≤ ({self.txid}, {self.seq})"

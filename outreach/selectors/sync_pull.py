@@ -29,8 +29,14 @@ from outreach.models import (
     RouteStop,
     Team,
 )
-from outreach.models.sync import ChangeLogEntry, ChangeType
-from outreach.selectors.sync_cursor import Cursor, Position, high_water_mark, log_bound
+from outreach.models.sync import ChangeLogEntry, ChangeLogPurge, ChangeType
+from outreach.selectors.sync_cursor import (
+    Cursor,
+    InvalidCursor,
+    Position,
+    high_water_mark,
+    log_bound,
+)
 from outreach.services.sync_context import edit_window_hours
 
 # Done sessions stay on the phone this long (the debrief may still be completed).
@@ -175,6 +181,10 @@ def _still_visible(scope: Scope, type: str, obj) -> bool:
 def pull(*, device: Device, cursor: Cursor | None, limit: int) -> PullPage:
     """The next page of changes for `device` after `cursor` (None: start with a snapshot)."""
     scope = Scope(device)
+    if cursor is not None:
+        horizon = ChangeLogPurge.objects.values_list("txid", "seq").first()
+        if horizon is not None and cursor.position < Position(*horizon):
+            raise InvalidCursor("This cursor is older than the kept change log; pull without a cursor.")
     if cursor is None:
         cursor = Cursor(high_water_mark(), snapshot_type=0, snapshot_after_pk=0)
     if cursor.in_snapshot:

@@ -1,6 +1,9 @@
 """The single point every contact write passes after it has written: `contacts_changed`.
 
-Today it feeds the sync change log; reporting roll-ups hook in here too. Writers that save many
+It feeds the sync change log in the writing transaction, and refreshes the reporting roll-ups
+once that transaction has committed: a phone's push never waits on another phone's roll-up lock,
+and a failing refresh never turns a committed push into an error (it is logged; the nightly
+`rebuild_rollups --since` repairs it, see docs/operations.md). Writers that save many
 contacts wrap the work in `collecting()` so the hook runs once per batch, still inside the
 writing transaction.
 """
@@ -11,8 +14,11 @@ import contextlib
 import contextvars
 from collections.abc import Iterable, Iterator
 
+from django.db import transaction
+
 from outreach.models import Contact
 from outreach.models.sync import ChangeType
+from outreach.reporting import rollups
 from outreach.services import change_log
 
 _pending: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
@@ -53,3 +59,9 @@ def _dispatch(ids: list[int]) -> None:
         change_log.entry(ChangeType.CONTACT, uuid, team_id=team_id, author_id=author_id)
         for uuid, team_id, author_id in rows
     )
+
+    # A named function, not a partial: Django logs a failing robust hook by its __qualname__.
+    def refresh_rollups() -> None:
+        rollups.contacts_changed(ids)
+
+    transaction.on_commit(refresh_rollups, robust=True)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from outreach.choices import SessionStatus
 from outreach.models import DigitalSlot, OutreachSession, SessionTally, Team
+from outreach.reporting import rollups
 from outreach.services.sync_context import OpConflict, OpRejected, PushContext, rejected
 from outreach.timebands import service_date
 
@@ -117,6 +118,15 @@ def _create_ad_hoc(*, ctx, uuid, data, started_at) -> tuple[str, OutreachSession
     return CREATED, session
 
 
+def _rollup_refresher(session_id: int):
+    """The after-commit hook that recounts a session's night in the reports."""
+
+    def refresh_rollups() -> None:
+        rollups.sessions_changed([session_id])
+
+    return refresh_rollups
+
+
 def change_session(
     *,
     ctx: PushContext,
@@ -170,6 +180,8 @@ def change_session(
                 session.status = SessionStatus.DONE
             session.version += 1
             session.save()
+            # Done sessions, their hours, tallies and online counts feed the reports.
+            transaction.on_commit(_rollup_refresher(session.pk), robust=True)
             ctx.remember_receipt(uuid, op, client_updated_at, session.version)
     except IntegrityError:
         session = OutreachSession.objects.select_related("team").get(pk=session.pk)

@@ -1,9 +1,10 @@
 """Apply a batch of operations pushed by a device: one result per operation, in order.
 
-The batch runs in one transaction with a savepoint per operation, so a bad operation never drops
-the good ones and the phone learns every outcome only once it is committed. Should PostgreSQL pick
-this batch as a deadlock victim, the batch is applied again one transaction per operation —
-harmless, because every operation is idempotent.
+The batch runs in one transaction with a savepoint per write, so a bad operation never drops
+the good ones and the phone learns every outcome only once it is committed. Consecutive contact
+creations are checked one by one, then inserted together (one statement per table). Should
+PostgreSQL pick this batch as a deadlock victim, the batch is applied again one transaction per
+operation — harmless, because every operation is idempotent.
 """
 
 from __future__ import annotations

@@ -201,3 +201,123 @@ def test_pulls_running_during_a_write_storm_miss_nothing(field):
         if not body["more"]:
             break
     assert {op["uuid"] for batch in batches for op in batch} <= seen
+
+
+def test_identical_batches_starting_an_unplanned_session_create_it_once(field):
+    import uuid
+
+    from outreach.models import OutreachSession
+
+    worker, session = field
+    clients = [device_client(worker, label=f"phone {i}")[0] for i in range(3)]
+    new_uuid = str(uuid.uuid4())
+    start = {
+        "op": "session.start",
+        "uuid": new_uuid,
+        "client_updated_at": now().isoformat(),
+        "data": {"kind": "street", "territory": session.territory_id},
+    }
+    ops = [start, *(contact_create(OutreachSession(uuid=new_uuid)) for _ in range(10))]
+    bodies = run_together(lambda i: push(clients[i], ops).json(), 3)
+    starts = sorted(body["results"][0]["status"] for body in bodies)
+    assert starts == ["created", "duplicate", "duplicate"]
+    for body in bodies:
+        assert {r["status"] for r in body["results"][1:]} <= {"created", "duplicate"}
+    assert OutreachSession.objects.filter(uuid=new_uuid).count() == 1
+    assert Contact.objects.filter(session__uuid=new_uuid).count() == 10
+
+
+def test_the_same_records_in_opposite_orders_at_once_still_land_once(field):
+    """Opposite orders can deadlock in the database; the victim batch is replayed per operation."""
+    worker, session = field
+    clients = [device_client(worker, label=f"phone {i}")[0] for i in range(2)]
+    ops = [contact_create(session) for _ in range(40)]
+    orders = [ops, list(reversed(ops))]
+    bodies = run_together(lambda i: push(clients[i], orders[i]).json(), 2)
+    for body in bodies:
+        assert {r["status"] for r in body["results"]} <= {"created", "duplicate"}
+    created = Counter(r["uuid"] for body in bodies for r in body["results"] if r["status"] == "created")
+    assert set(created) == {op["uuid"] for op in ops}
+    assert set(created.values()) == {1}
+    assert Contact.objects.count() == 40
+
+
+def _someone_waits_on_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # the view is cached per transaction
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0] > 0
+
+
+def wait_until(condition, timeout=WAIT):
+    """Poll a condition (no fixed sleep): true as soon as it holds, False after the timeout."""
+    event = threading.Event()
+    deadline = threading.Timer(timeout, event.set)
+    deadline.start()
+    try:
+        while not event.is_set():
+            if condition():
+                return True
+            event.wait(0.05)
+        return False
+    finally:
+        deadline.cancel()
+
+
+def test_a_batch_chosen_as_deadlock_victim_is_replayed_and_loses_nothing(field, monkeypatch):
+    """A holds u1 and then wants u2; B (one batch: u2 then u1) waits on A: a real deadlock.
+
+    PostgreSQL aborts B's batch; the service applies it again one operation at a time, and B
+    answers `duplicate` for both once A has committed them.
+    """
+    from outreach.services import sync_push
+
+    runs, real_run = [], sync_push._run
+
+    def recording_run(**kwargs):
+        runs.append(kwargs["whole"])
+        return real_run(**kwargs)
+
+    monkeypatch.setattr(sync_push, "_run", recording_run)
+    worker, session = field
+    client_a, _ = device_client(worker, label="A")
+    client_b, _ = device_client(worker, label="B")
+    u1, u2 = contact_create(session), contact_create(session)
+    a_holds_u1, failures, answers = threading.Event(), [], {}
+
+    def phone_a():
+        try:
+            with transaction.atomic():
+                answers["a1"] = push(client_a, [u1]).json()
+                a_holds_u1.set()
+                assert wait_until(_someone_waits_on_a_lock), "B never waited"
+                answers["a2"] = push(client_a, [u2]).json()
+        except Exception as exc:
+            failures.append(exc)
+            a_holds_u1.set()
+        finally:
+            connection.close()
+
+    def phone_b():
+        try:
+            assert a_holds_u1.wait(WAIT)
+            answers["b"] = push(client_b, [u2, u1]).json()
+        except Exception as exc:
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=phone_a), threading.Thread(target=phone_b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(WAIT)
+    assert not failures, failures
+    assert answers["a1"]["results"][0]["status"] == "created"
+    assert answers["a2"]["results"][0]["status"] == "created"
+    assert [r["status"] for r in answers["b"]["results"]] == ["duplicate", "duplicate"]
+    assert runs.count(False) == 1  # the deadlock happened, and B's batch was replayed per operation
+    assert Contact.objects.filter(uuid__in=[u1["uuid"], u2["uuid"]]).count() == 2

@@ -257,3 +257,31 @@ def test_another_teams_session_changes_never_reach_the_device(world):
     world["other_team"].save()
     items, _, _ = pull_all(client, cursor)
     assert items == []
+
+
+# Committed transactions, as in production: inside one test transaction every row shares its id.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_cursor_older_than_the_kept_change_log_must_start_over(world):
+    import datetime as dt
+
+    from django.core.management import call_command
+
+    from outreach.models import ChangeLogEntry, SyncReceipt
+
+    client = world["client"]
+    _, old_cursor, _ = pull_all(client)
+    op = contact_create(world["planned"])
+    push(client, [op])
+    push(client, [{**op, "op": "contact.update", "base_version": 1, "data": {"note": "x"}}])
+    ChangeLogEntry.objects.update(created_at=now() - dt.timedelta(days=90))
+    SyncReceipt.objects.update(created_at=now() - dt.timedelta(days=90))
+    HotspotFactory(organisation=world["worker"].organisation)  # a recent change, kept
+    call_command("purge_sync_log", stdout=__import__("io").StringIO())
+    assert not SyncReceipt.objects.exists()
+    assert ChangeLogEntry.objects.count() == 1
+    response = client.get(PULL, {"cursor": old_cursor})
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_cursor"
+    items, cursor, _ = pull_all(client)  # a fresh snapshot works, and so does its cursor
+    assert ("contact", op["uuid"]) in keys(items)
+    assert client.get(PULL, {"cursor": cursor}).status_code == 200

@@ -56,6 +56,8 @@ def test_units_pass_systemd_analyze_verify(tmp_path):
         ("maraude-purge", "manage.py purge_expired_contacts"),
         ("maraude-funder-summaries", "manage.py send_funder_summaries"),
         ("maraude-backup", "deploy/backup.sh /var/backups/maraude 14"),
+        ("maraude-sync-log-purge", "manage.py purge_sync_log"),
+        ("maraude-rollups", "manage.py rebuild_rollups --recent-days 10"),
     ],
 )
 def test_each_timer_starts_its_service_running_the_right_command(timer, command):
