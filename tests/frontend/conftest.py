@@ -38,7 +38,7 @@ def _patient_expectations():
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(_database_snapshot, django_db_blocker):
     """One Chromium per test module.
 
     Playwright's sync API keeps an event loop running in the test thread, under which Django
@@ -48,6 +48,7 @@ def browser():
     """
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (make chromium)")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     env = pytest.MonkeyPatch()
@@ -57,16 +58,34 @@ def browser():
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             yield browser
             browser.close()
+            # ORM calls made under Playwright's loop used their own connection: close it.
+            connections.close_all()
     finally:
         env.undo()
+    reset_database(_database_snapshot, django_db_blocker)
+
+
+def reset_database(snapshot: str, django_db_blocker) -> None:
+    """Leaves the database exactly as migrations made it, for the tests that follow.
+
+    The flushes after these tests ran under Playwright's loop, on a connection without Django's
+    snapshot, so post_migrate rebuilt content types and permissions with new ids; other
+    transactional tests restore the snapshot by id and would collide with them.
+    """
+    from django.core.management import call_command
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+        connection.creation.deserialize_db_from_string(snapshot)
 
 
 @pytest.fixture(scope="session")
-def _migrated_data(django_db_setup, django_db_blocker) -> str:
-    """What the outreach data migrations created (territories, reference lists), as JSON.
+def _database_snapshot(django_db_setup, django_db_blocker) -> str:
+    """The test database as migrations left it (Django's serialized-rollback snapshot).
 
-    pytest-django took a snapshot when it created the test database (other tests may have
-    flushed the tables since); it is taken now only if it did not.
+    pytest-django took it when it created the test database (other tests may have flushed the
+    tables since); it is taken now only if it did not.
     """
     from django.db import connection
 
@@ -74,7 +93,13 @@ def _migrated_data(django_db_setup, django_db_blocker) -> str:
     if taken is None:
         with django_db_blocker.unblock():
             taken = connection.creation.serialize_db_to_string()
-    return json.dumps([o for o in json.loads(taken) if o["model"].startswith("outreach.")])
+    return taken
+
+
+@pytest.fixture(scope="session")
+def _migrated_data(_database_snapshot) -> str:
+    """What the outreach data migrations created (territories, reference lists), as JSON."""
+    return json.dumps([o for o in json.loads(_database_snapshot) if o["model"].startswith("outreach.")])
 
 
 def restore_migrated_data(data: str) -> None:

@@ -15,7 +15,10 @@ from tests.frontend.fieldapp import (
     unlock,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+]
 
 
 def test_hide_blanks_the_screen_and_the_lock_screen_shows_no_data(page, live_server, world):

@@ -18,7 +18,10 @@ from tests.frontend.fieldapp import (
     wait_synced,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+]
 
 
 def test_a_synced_contact_is_corrected_and_oriented_from_the_directory(page, live_server, world):

@@ -20,7 +20,10 @@ from tests.frontend.fieldapp import (
     wait_synced,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+]
 
 
 def set_theme(page: Page, theme: str) -> None:

@@ -14,7 +14,10 @@ from tests.frontend.fieldapp import (
     wait_synced,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+]
 
 
 def test_backoff_doubles_from_two_seconds_to_five_minutes_with_jitter(page, live_server, transactional_db):

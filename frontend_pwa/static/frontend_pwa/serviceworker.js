@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "54a5a877caae";
+const VERSION = "c497460cdf0c";
 const PRECACHE = [
   "/app/",
   "/manifest.json",

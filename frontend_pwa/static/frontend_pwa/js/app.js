@@ -233,9 +233,9 @@ async function boot() {
     document.getElementById("shell").hidden = true;
   });
   curtain.addEventListener("click", () => {
+    // The lock screen was drawn when "Hide" locked the app: just reveal it.
     curtain.hidden = true;
     document.getElementById("shell").hidden = false;
-    render();
   });
   bus.addEventListener("lock", () => {
     sync.stop();
