@@ -76,7 +76,15 @@ def reset_database(snapshot: str, django_db_blocker) -> None:
     from django.db import connection
 
     with django_db_blocker.unblock():
-        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+        # Sequences keep going (as in Django's own flushes): ids restored from the snapshot
+        # must not be handed out again to new rows.
+        call_command(
+            "flush",
+            verbosity=0,
+            interactive=False,
+            inhibit_post_migrate=True,
+            reset_sequences=False,
+        )
         connection.creation.deserialize_db_from_string(snapshot)
 
 
