@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 # Production-like settings for the deploy checks.
 PROD_ENV := DEBUG=false SECRET_KEY=quality-check-only-$(shell date +%s)-not-a-real-secret-key-0123456789 ALLOWED_HOSTS=maraude.example.org
 
-.PHONY: run test quality messages chromium nginx clean
+.PHONY: run test quality messages chromium nginx axe clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
 
+# axe-core for the accessibility checks of the browser tests (test-only, never served by the app).
+axe:
+	@[ -f tests/frontend/node_modules/axe-core/axe.min.js ] || ! command -v npm >/dev/null 2>&1 || \
+	  npm --prefix tests/frontend ci --no-audit --no-fund --silent
+
 # nginx, for the deployment tests (`nginx -t` on deploy/nginx, and nginx in front of gunicorn).
 nginx:
 	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
@@ -43,7 +48,7 @@ nginx:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nginx; }
 
-test: $(STAMP) chromium nginx
+test: $(STAMP) chromium nginx axe
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 quality: $(STAMP)

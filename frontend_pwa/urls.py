@@ -4,6 +4,7 @@ from frontend_pwa import views, views_devices
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("app/", views.field_app, name="field_app"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("devices/", views_devices.device_list, name="devices"),

@@ -283,8 +283,14 @@ PWA_SERVICE_WORKER_PATH = BASE_DIR / "frontend_pwa" / "static" / "frontend_pwa" 
 PWA_APP_ICONS = [
     {"src": "/static/frontend_pwa/icons/icon-192.png", "sizes": "192x192", "type": "image/png"},
     {"src": "/static/frontend_pwa/icons/icon-512.png", "sizes": "512x512", "type": "image/png"},
+    {
+        "src": "/static/frontend_pwa/icons/icon-maskable-512.png",
+        "sizes": "512x512",
+        "type": "image/png",
+        "purpose": "maskable",
+    },
 ]
-PWA_APP_ICONS_APPLE = PWA_APP_ICONS
+PWA_APP_ICONS_APPLE = PWA_APP_ICONS[:2]
 
 LOGGING = {
     "version": 1,

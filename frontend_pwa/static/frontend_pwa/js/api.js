@@ -1,0 +1,67 @@
+// The HTTP side of the sync protocol (docs/sync-protocol.md): device token, JSON, typed failures.
+
+export class ApiError extends Error {
+  constructor(kind, status, body) {
+    super(`${kind} (${status})`);
+    this.kind = kind; // "network" | "revoked" | "unauthorised" | "too_large" | "server" | "client"
+    this.status = status;
+    this.body = body;
+  }
+
+  /** Worth retrying later with backoff (the network or the server, not the request itself). */
+  get transient() {
+    return this.kind === "network" || this.kind === "server";
+  }
+}
+
+export async function call(path, { token = null, method = "GET", body = undefined } = {}) {
+  const headers = { Accept: "application/json" };
+  if (token) headers.Authorization = `Device ${token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "omit",
+      cache: "no-store",
+    });
+  } catch {
+    throw new ApiError("network", 0, null);
+  }
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null;
+  }
+  if (response.ok) return data;
+  const s = response.status;
+  if (s === 410 && data && data.code === "device_revoked") throw new ApiError("revoked", s, data);
+  if (s === 401 || s === 403) throw new ApiError("unauthorised", s, data);
+  if (s === 413) throw new ApiError("too_large", s, data);
+  if (s === 429 || s >= 500) throw new ApiError("server", s, data);
+  throw new ApiError("client", s, data);
+}
+
+export function enrol({ username, password, label }) {
+  return call("/api/v1/devices/enrol", {
+    method: "POST",
+    body: { username, password, label },
+  });
+}
+
+export function push(token, operations) {
+  return call("/api/v1/sync/push", {
+    token,
+    method: "POST",
+    body: { sent_at: new Date().toISOString(), operations },
+  });
+}
+
+export function pull(token, cursor, limit = 500) {
+  const q = new URLSearchParams({ limit: String(limit) });
+  if (cursor) q.set("cursor", cursor);
+  return call(`/api/v1/sync/pull?${q}`, { token });
+}

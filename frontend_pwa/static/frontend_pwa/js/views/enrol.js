@@ -1,0 +1,109 @@
+// First run: sign in once (enrols this phone and gets its device token), then choose a PIN.
+
+import * as api from "../api.js";
+import { metaSet, putMany } from "../db.js";
+import { t } from "../i18n.js";
+import * as lock from "../lock.js";
+import * as sync from "../sync.js";
+import { announce, field, h, mount } from "../ui.js";
+
+let enrolment = null; // kept in memory only until the PIN exists to encrypt it
+
+export function render(root, app) {
+  if (enrolment) return renderPin(root, app);
+  const error = h("p", { class: "error", role: "alert", id: "enrol-error" });
+  const username = h("input", { name: "username", autocomplete: "username", required: true, autocapitalize: "none" });
+  const password = h("input", { name: "password", type: "password", autocomplete: "current-password", required: true });
+  const label = h("input", { name: "label", value: t("My phone"), maxlength: "60" });
+  const submit = h("button", { type: "submit", class: "primary big" }, t("Sign in"));
+  const form = h(
+    "form",
+    {
+      class: "card",
+      "data-screen": "enrol",
+      onsubmit: async (event) => {
+        event.preventDefault();
+        error.textContent = "";
+        submit.disabled = true;
+        try {
+          enrolment = await api.enrol({
+            username: username.value.trim(),
+            password: password.value,
+            label: label.value.trim() || t("My phone"),
+          });
+          app.navigate("session"); // shows the PIN step
+        } catch (err) {
+          error.textContent =
+            err.kind === "network"
+              ? t("No network: the first sign-in needs a connection.")
+              : err.status === 429
+                ? t("Too many attempts. Wait a few minutes and try again.")
+                : t("Sign-in refused: check your username and password.");
+        } finally {
+          submit.disabled = false;
+        }
+      },
+    },
+    h("h1", {}, t("Sign in")),
+    h("p", {}, t("Sign in once with a connection. Afterwards the app works offline, behind your PIN.")),
+    field(t("Username"), username),
+    field(t("Password"), password),
+    field(t("Name of this phone"), label, t("Shown to your coordinator, who can disconnect it if it is lost.")),
+    error,
+    submit,
+  );
+  mount(root, form);
+}
+
+function renderPin(root, app) {
+  const error = h("p", { class: "error", role: "alert", id: "pin-error" });
+  const pin = h("input", { name: "pin", type: "password", inputmode: "numeric", autocomplete: "new-password", required: true });
+  const again = h("input", { name: "pin2", type: "password", inputmode: "numeric", autocomplete: "new-password", required: true });
+  const submit = h("button", { type: "submit", class: "primary big" }, t("Set the PIN"));
+  const form = h(
+    "form",
+    {
+      class: "card",
+      "data-screen": "pin-setup",
+      onsubmit: async (event) => {
+        event.preventDefault();
+        if (!lock.validPin(pin.value)) {
+          error.textContent = t("The PIN needs at least {n} digits.", { n: lock.MIN_PIN_LENGTH });
+          return;
+        }
+        if (pin.value !== again.value) {
+          error.textContent = t("The two PINs differ.");
+          return;
+        }
+        submit.disabled = true;
+        await lock.setPin(pin.value);
+        await putMany([
+          ["state:token", enrolment.token],
+          ["state:device", enrolment.device],
+          ["state:user", enrolment.user],
+          ["state:edit_window_hours", enrolment.edit_window_hours || 72],
+          ["state:server_time_offset", enrolment.server_time ? Date.parse(enrolment.server_time) - Date.now() : 0],
+        ]);
+        await metaSet("enrolled", true);
+        enrolment = null;
+        if (navigator.storage && navigator.storage.persist) {
+          try {
+            app.persisted = await navigator.storage.persist();
+          } catch {
+            app.persisted = false;
+          }
+        }
+        announce(t("PIN set. The app is ready."));
+        app.navigate("session");
+        sync.syncNow("enrol");
+      },
+    },
+    h("h1", {}, t("Choose a PIN")),
+    h("p", {}, t("The PIN encrypts everything stored on this phone. It is never sent anywhere and cannot be recovered.")),
+    field(t("PIN (at least 6 digits)"), pin),
+    field(t("PIN again"), again),
+    error,
+    submit,
+  );
+  mount(root, form);
+}
