@@ -9,6 +9,7 @@ import zlib
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import ExifTags, Image
 
 from outreach.services.photos import MAX_EDGE, sanitise_place_photo
@@ -76,7 +77,9 @@ def test_non_image_is_refused_with_a_clear_message():
     with pytest.raises(ValidationError) as caught:
         sanitise_place_photo(fake)
     assert caught.value.code == "not_an_image"
-    assert "not an image" in str(caught.value.messages[0])
+    assert "pas une image" in str(caught.value.messages[0])  # French by default
+    with translation.override("en"):
+        assert "not an image" in str(caught.value.messages[0])
 
 
 def test_image_with_too_many_pixels_is_refused_before_decoding():
@@ -97,7 +100,11 @@ def test_file_over_the_upload_limit_is_refused(settings):
     with pytest.raises(ValidationError) as caught:
         sanitise_place_photo(upload(jpeg_with_gps()))
     assert caught.value.code == "too_large"
-    assert "too large" in caught.value.messages[0]
+    assert "trop volumineux" in caught.value.messages[0]
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as caught:
+            sanitise_place_photo(upload(jpeg_with_gps()))
+        assert "too large" in caught.value.messages[0]
 
 
 def test_unsupported_image_format_is_refused():

@@ -147,7 +147,11 @@ def test_coordinator_never_sees_another_organisation(client, world):
 
 def test_csv_download_parses_is_suppressed_and_audited(client, world):
     _login(client, world["funder"])
-    response = client.get(reverse("reports:funder_export", args=[world["agreement"].pk, "csv"]), MARCH)
+    response = client.get(
+        reverse("reports:funder_export", args=[world["agreement"].pk, "csv"]),
+        MARCH,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     header = rows.index(["section", "item", "street", "digital", "count", "percent", "suppressed"])
