@@ -226,7 +226,7 @@ def _sessions(rng: random.Random, teams: list[Team], *, until: dt.date, months: 
         team_sessions = [s for s in sessions if s.team_id == team.pk]
         for session in team_sessions:
             if kind == SessionKind.STREET and session.status == SessionStatus.PLANNED:
-                for position, hotspot in enumerate(rng.sample(hotspots, k=min(3, len(hotspots)))):
+                for position, hotspot in enumerate(rng.sample(hotspots, k=min(3, len(hotspots))), start=1):
                     stops.append((session, hotspot, position))
             if kind == SessionKind.DIGITAL:
                 for platform in rng.sample(platforms, k=2):
