@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "c497460cdf0c";
+const VERSION = "9a3089e0b731";
 const PRECACHE = [
   "/app/",
   "/manifest.json",

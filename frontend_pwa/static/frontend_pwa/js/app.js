@@ -61,6 +61,9 @@ export const app = {
     };
   },
   wipeAndRestart,
+  // Handed to the screens through `app` so no screen imports this module back.
+  applyTheme,
+  applyUpdate,
 };
 
 // --- theme: dark by default, and at night when on "auto" -------------------------------------

@@ -10,7 +10,6 @@ import * as outbox from "../outbox.js";
 import * as store from "../store.js";
 import * as sync from "../sync.js";
 import { announce, dateTime, field, h, mount, select } from "../ui.js";
-import { applyTheme, applyUpdate } from "../app.js";
 
 /** Re-rendered after each sync unless the worker is typing in a field. */
 export function live() {
@@ -110,7 +109,7 @@ export async function render(root, app) {
           name: "theme",
           onchange: async (e) => {
             await metaSet("prefs", { ...((await metaGet("prefs")) || {}), theme: e.target.value });
-            await applyTheme(e.target.value);
+            await app.applyTheme(e.target.value);
           },
         }),
       ),
@@ -132,7 +131,7 @@ export async function render(root, app) {
           .filter(Boolean)
           .join(" · "),
       ),
-      app.waitingWorker ? h("button", { type: "button", class: "big", onclick: applyUpdate }, t("Update now")) : null,
+      app.waitingWorker ? h("button", { type: "button", class: "big", onclick: () => app.applyUpdate() }, t("Update now")) : null,
       h("div", { class: "stack" },
         h("button", { type: "button", class: "big", onclick: () => lock.lock() }, t("Lock now")),
         h(
