@@ -1,11 +1,13 @@
 """Sync ingest benchmark: contacts pushed through the real HTTP endpoint vs. a straight COPY.
 
 Creates a fresh PostgreSQL database (and drops it at the end), migrates it, starts the app with
-gunicorn on a free loopback port, enrols a device, pushes N contacts in batches, then inserts the
+gunicorn on a free loopback port, enrols one device per team, pushes N contacts in batches (each
+batch one team's night, so each push also refreshes that night's report roll-ups), then inserts the
 same rows (contacts and their concern/action links) with psycopg COPY, and prints both rates.
 
-    .venv/bin/python bench/sync_ingest.py                 # 50,000 contacts, batches of 500
+    .venv/bin/python bench/sync_ingest.py                 # 50,000 contacts, 100 team-nights
     .venv/bin/python bench/sync_ingest.py -n 5000 --workers 2 --clients 2
+    .venv/bin/python bench/sync_ingest.py --teams 1       # worst case: one huge night
 
 Needs PostgreSQL (PGHOST/PGPORT/PGUSER or --pg postgres://user@host:port).
 """
@@ -86,6 +88,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--clients", type=int, default=1, help="phones pushing in parallel")
     parser.add_argument(
+        "--teams",
+        type=int,
+        default=100,
+        help="teams the contacts spread over, one night each (default 100: 500 contacts a night); "
+        "each push refreshes its team-night's report roll-ups, so --teams 1 is the worst case",
+    )
+    parser.add_argument(
         "--pg",
         default="postgres://{}@{}:{}".format(
             os.environ.get("PGUSER", "postgres"),
@@ -129,28 +138,31 @@ def main() -> None:
 
         from outreach.choices import OrganisationKind, Role, SessionKind, TerritoryLevel
         from outreach.models import Organisation, OutreachSession, Team, Territory, User
+        from outreach.services.devices import enrol_device
         from outreach.timebands import service_date
 
         org = Organisation.objects.create(name="Bench", kind=OrganisationKind.OUTREACH)
-        team = Team.objects.create(organisation=org, name="Nuit")
         nord = Territory.objects.get(level=TerritoryLevel.DEPARTEMENT, code="59")
-        team.territories.set([nord])
-        password = secrets.token_urlsafe(16)
-        for i in range(args.clients):
-            user = User(username=f"bench{i}", role=Role.WORKER, organisation=org, team=team)
-            user.set_password(password)
-            user.save()
         start = timezone.now() - dt.timedelta(hours=3)
-        session = OutreachSession.objects.create(
-            team=team,
-            kind=SessionKind.STREET,
-            status="under_way",
-            territory=nord,
-            planned_start=start,
-            planned_end=start + dt.timedelta(hours=6),
-            started_at=start,
-            service_date=service_date(start),
-        )
+        sessions, tokens = [], []
+        for t in range(args.teams):
+            team = Team.objects.create(organisation=org, name=f"Nuit {t}")
+            team.territories.set([nord])
+            user = User.objects.create(username=f"bench{t}", role=Role.WORKER, organisation=org, team=team)
+            sessions.append(
+                OutreachSession.objects.create(
+                    team=team,
+                    kind=SessionKind.STREET,
+                    status="under_way",
+                    territory=nord,
+                    planned_start=start,
+                    planned_end=start + dt.timedelta(hours=6),
+                    started_at=start,
+                    service_date=service_date(start),
+                )
+            )
+            # Devices are enrolled in-process: the enrolment endpoint is rate-limited per address.
+            tokens.append(enrol_device(user=user, label=f"bench {t}")[1])
         from django.db import connection
 
         connection.close()
@@ -172,28 +184,26 @@ def main() -> None:
         )
         wait_for(port)
 
-        tokens = []
-        for i in range(args.clients):
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-            enrolled = call(
-                conn,
-                "POST",
-                "/api/v1/devices/enrol",
-                {"username": f"bench{i}", "password": password, "label": f"bench {i}"},
-            )
-            tokens.append(enrolled["token"])
-            conn.close()
-
         moment = timezone.now() - dt.timedelta(minutes=5)
-        ops = [make_contact(str(session.uuid), moment, i) for i in range(args.n)]
-        batches = [ops[i : i + args.batch] for i in range(0, len(ops), args.batch)]
+        # Batch b belongs to team b % teams: a phone pushes its own team's night.
+        n_batches = -(-args.n // args.batch)
+        batches = [
+            [
+                make_contact(str(sessions[b % args.teams].uuid), moment, i)
+                for i in range(b * args.batch, min(args.n, (b + 1) * args.batch))
+            ]
+            for b in range(n_batches)
+        ]
+        ops = [op for batch in batches for op in batch]
         counts: dict[str, int] = {}
         lock = threading.Lock()
 
         def pusher(k: int) -> None:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-            for batch in batches[k :: args.clients]:
-                body = call(conn, "POST", "/api/v1/sync/push", {"operations": batch}, tokens[k])
+            for b in range(k, len(batches), args.clients):
+                body = call(
+                    conn, "POST", "/api/v1/sync/push", {"operations": batches[b]}, tokens[b % args.teams]
+                )
                 with lock:
                     for result in body["results"]:
                         counts[result["status"]] = counts.get(result["status"], 0) + 1
@@ -280,7 +290,7 @@ def main() -> None:
         http_rate, copy_rate = args.n / http_seconds, args.n / copy_seconds
         print(
             f"contacts: {args.n:,} · batches of {args.batch} · "
-            f"gunicorn workers: {args.workers} · clients: {args.clients}"
+            f"gunicorn workers: {args.workers} · clients: {args.clients} · team-nights: {args.teams}"
         )
         print(f"HTTP push : {http_seconds:8.2f} s  {http_rate:10,.0f} records/s")
         print(f"COPY      : {copy_seconds:8.2f} s  {copy_rate:10,.0f} records/s")
