@@ -12,16 +12,8 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.frontend.chromium import CHROMIUM, CHROMIUM_ARGS
+
 PHONE = {"width": 390, "height": 844}
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 PIN = "482915"

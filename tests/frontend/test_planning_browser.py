@@ -12,18 +12,10 @@ from django.urls import Resolver404, resolve
 from outreach import routing
 from outreach.models import OutreachSession
 from tests.factories import CoordinatorFactory, HotspotFactory, TeamFactory, UserFactory
+from tests.frontend.chromium import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 PASSWORD = "correct horse battery"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 START = ("50.637", "3.070")
 # Given in a bad order on purpose: the far one first.
 PLACES = [
@@ -43,7 +35,7 @@ def browser_page(live_server, settings):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
         context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
         page = context.new_page()
