@@ -36,6 +36,12 @@ class DeviceTokenAuthentication(authentication.BaseAuthentication):
         device = devices.device_for_token(token)
         if device is None:
             raise exceptions.AuthenticationFailed(_("Unknown device token."), code="invalid_token")
+        if device.is_replaced:
+            # The same phone signed in again: its data is in the hands of the new token. Never
+            # a wipe (410), which a sync still in flight with the old token would otherwise cause.
+            raise exceptions.AuthenticationFailed(
+                _("This phone signed in again since: this token was replaced."), code="device_replaced"
+            )
         if not devices.is_usable(device):
             raise DeviceRevoked()
         devices.touch(device)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from api.serializers.fields import PlausibleDateTimeField, StrictIntegerField, StrictUUIDField
 from outreach.models import Device
 
 
@@ -9,6 +10,12 @@ class EnrolRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=200, trim_whitespace=False)
     label = serializers.CharField(max_length=100)
+    install_id = StrictUUIDField(
+        required=False,
+        allow_null=True,
+        help_text="A random UUID the app keeps across sign-ins on this phone: the same user's "
+        "earlier devices from this install are replaced, never another user's.",
+    )
 
 
 class TeamRefSerializer(serializers.Serializer):
@@ -27,8 +34,22 @@ class DeviceRefSerializer(serializers.Serializer):
     label = serializers.CharField()
 
 
+class ReplacedDeviceSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    label = serializers.CharField()
+    outbox_count = serializers.IntegerField(allow_null=True)
+    last_sync_at = serializers.DateTimeField(allow_null=True)
+
+
 class EnrolResponseSerializer(serializers.Serializer):
     device = DeviceRefSerializer()
+    replaced = ReplacedDeviceSerializer(
+        many=True, help_text="The same user's earlier devices from this install, replaced now."
+    )
+    unsent_elsewhere = ReplacedDeviceSerializer(
+        many=True,
+        help_text="The user's other active devices that still held records at their last push.",
+    )
     token = serializers.CharField(help_text="Send as `Authorization: Device <token>`. Shown once.")
     user = EnrolUserSerializer()
     server_time = serializers.DateTimeField()
@@ -41,7 +62,19 @@ class DeviceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Device
-        fields = ["id", "label", "owner", "team", "created_at", "last_seen_at", "revoked_at"]
+        fields = [
+            "id",
+            "label",
+            "owner",
+            "team",
+            "created_at",
+            "last_seen_at",
+            "revoked_at",
+            "replaced_by",
+            "outbox_count",
+            "last_sync_at",
+            "state_reported_at",
+        ]
         read_only_fields = fields
 
     def get_owner(self, device) -> dict:
@@ -62,3 +95,16 @@ class RevokedSerializer(serializers.Serializer):
     code = serializers.ChoiceField(choices=[("device_revoked", "device_revoked")])
     wipe = serializers.BooleanField()
     detail = serializers.CharField()
+
+
+class DeviceStateSerializer(serializers.Serializer):
+    """What the phone says about itself in each push (docs/sync-protocol.md §2)."""
+
+    outbox = StrictIntegerField(
+        min_value=0,
+        max_value=1_000_000,
+        help_text="Operations in the outbox when the push is sent, this batch and refused ones included.",
+    )
+    last_sync_at = PlausibleDateTimeField(
+        allow_null=True, help_text="The phone's last successful sync (its own clock), or null."
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.serializers.devices import DeviceStateSerializer
 from api.serializers.fields import PlausibleDateTimeField, StrictBooleanField, StrictIntegerField
 from outreach.choices import (
     AgeBand,
@@ -176,6 +177,9 @@ def check_operation(raw) -> dict:
 class PushRequestSerializer(serializers.Serializer):
     sent_at = PlausibleDateTimeField(required=False, help_text="The phone's clock when it sent the batch.")
     operations = serializers.ListField(child=OperationSerializer(), allow_empty=True)
+    device = DeviceStateSerializer(
+        required=False, help_text="What the phone still holds: shown to coordinators before revoking it."
+    )
 
 
 def plain_errors(errors) -> dict[str, list[str]]:

@@ -19,6 +19,7 @@ from api.serializers.devices import (
     EnrolRequestSerializer,
     EnrolResponseSerializer,
     ErrorSerializer,
+    ReplacedDeviceSerializer,
 )
 from api.views.base import MaraudeAPIView
 from outreach import access, journal
@@ -70,7 +71,10 @@ class EnrolView(MaraudeAPIView):
         journal.log_login(user=user, request=request)
         try:
             device, token = devices.enrol_device(
-                user=user, label=form.validated_data["label"], request=request
+                user=user,
+                label=form.validated_data["label"],
+                install_id=form.validated_data.get("install_id"),
+                request=request,
             )
         except devices.EnrolmentRefused as exc:
             return error(exc.code, exc.message, status.HTTP_403_FORBIDDEN)
@@ -79,6 +83,10 @@ class EnrolView(MaraudeAPIView):
         return Response(
             {
                 "device": {"id": str(device.pk), "label": device.label},
+                "replaced": ReplacedDeviceSerializer(devices.replaced_by(device), many=True).data,
+                "unsent_elsewhere": ReplacedDeviceSerializer(
+                    devices.unsent_elsewhere(device), many=True
+                ).data,
                 "token": token,
                 "user": {
                     "username": user.get_username(),

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from api import sync_items
 from api.authentication import DeviceTokenAuthentication
 from api.exceptions import BatchTooLarge, InvalidCursor
-from api.serializers.devices import ErrorSerializer, RevokedSerializer
+from api.serializers.devices import DeviceStateSerializer, ErrorSerializer, RevokedSerializer
 from api.serializers.fields import PlausibleDateTimeField
 from api.serializers.sync_push import (
     PushRequestSerializer,
@@ -27,6 +27,7 @@ from api.serializers.sync_push import (
 from api.views.base import MaraudeAPIView
 from outreach.selectors import sync_cursor
 from outreach.selectors.sync_pull import pull
+from outreach.services import devices
 from outreach.services.sync_push import push
 
 PULL_DEFAULT_LIMIT = 500
@@ -73,7 +74,7 @@ class PushView(DeviceAPIView):
         body = request.data
         if not isinstance(body, dict):
             raise _invalid({"non_field_errors": [_("Send a JSON object with an `operations` list.")]})
-        unknown = sorted(set(body) - {"operations", "sent_at"})
+        unknown = sorted(set(body) - {"operations", "sent_at", "device"})
         if unknown:
             raise _invalid({name: [_("Unknown field.")] for name in unknown})
         operations = body.get("operations")
@@ -87,8 +88,21 @@ class PushView(DeviceAPIView):
                 sent_at = PlausibleDateTimeField().run_validation(body["sent_at"])
             except serializers.ValidationError as exc:
                 raise _invalid({"sent_at": exc.detail}) from None
+        state = None
+        if body.get("device") is not None:
+            reported = DeviceStateSerializer(data=body["device"])
+            if not reported.is_valid():
+                raise _invalid(plain_errors({"device": reported.errors}))
+            state = devices.ReportedState(**reported.validated_data)
         checked = [_check(op) for op in operations]
         outcome = push(actor=request.user, device=request.auth, operations=checked, sent_at=sent_at)
+        if state is not None:
+            devices.record_state(
+                device=request.auth,
+                state=state,
+                statuses=[r.status for r in outcome.results],
+                clock_skew_seconds=outcome.clock_skew_seconds,
+            )
         return Response(
             {
                 "results": [_result(r) for r in outcome.results],

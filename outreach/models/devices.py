@@ -33,11 +33,28 @@ class Device(models.Model):
         blank=True,
         related_name="+",
     )
+    # The phone's install identity (a UUID it keeps across sign-ins), as SHA-256 of the owner
+    # and the UUID: signing in again on the same phone replaces that owner's previous device.
+    install_digest = models.CharField(_("install digest"), max_length=64, blank=True, editable=False)
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name=_("replaced by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # What the phone said at its last push: operations it still held once that push was answered
+    # (records not on the server yet), and its last successful sync (clock-corrected).
+    outbox_count = models.PositiveIntegerField(_("records not yet on the server"), null=True, blank=True)
+    last_sync_at = models.DateTimeField(_("last successful sync"), null=True, blank=True)
+    state_reported_at = models.DateTimeField(_("state reported"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("device")
         verbose_name_plural = _("devices")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "install_digest"], name="device_install_idx")]
 
     def __str__(self) -> str:
         return f"{self.label} ({self.owner_id})"
@@ -45,3 +62,7 @@ class Device(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def is_replaced(self) -> bool:
+        return self.replaced_by_id is not None
