@@ -55,6 +55,8 @@ MIDDLEWARE = [
     # First: load balancers probe /healthz by address, before host validation and the SSL redirect.
     "maraude.health.HealthCheckMiddleware",
     "maraude.middleware.RealIPMiddleware",
+    # A lost database connection answers 503 with Retry-After, not 500 (maraude/outage.py).
+    "maraude.outage.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -104,6 +106,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# Seconds a client is told to wait (503 Retry-After) when the database does not answer.
+DB_RETRY_AFTER_SECONDS = env_int("DB_RETRY_AFTER_SECONDS", 10, minimum=1)
 # A password given apart from the URL (DATABASE_PASSWORD_FILE for a mounted secret).
 _DATABASE_PASSWORD = env_secret("DATABASE_PASSWORD")
 if _DATABASE_PASSWORD:
@@ -138,8 +142,16 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Cache (login throttling, sessions when several app servers run) -----------------------
 REDIS_URL = env_str("REDIS_URL")
+# Several instances (or a benchmark) sharing one Redis keep apart by prefix.
+CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
     # Sessions read from the shared cache, written through to the database (survive a cache flush).
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:

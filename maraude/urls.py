@@ -16,5 +16,8 @@ urlpatterns = [
     path("", include("frontend_pwa.urls")),
 ]
 
+# A database outage outside a view is a 503 too (maraude/outage.py).
+handler500 = "maraude.outage.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
