@@ -12,14 +12,19 @@ it unconditionally:
     with reporting_queries():                               # every read in the block
         rows = build_summary(...)
 
+    @reporting_read                                         # every read of a function
+    def load_counts(...): ...
+
 Never write through `reporting_db()`: a replica is read-only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import ParamSpec, TypeVar
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
@@ -50,6 +55,21 @@ def reporting_queries() -> Iterator[str]:
         yield reporting_db()
     finally:
         _reporting.reset(token)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def reporting_read(func: Callable[P, R]) -> Callable[P, R]:
+    """Decorator: every read the function makes goes to `reporting_db()` (the report code's seam)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with reporting_queries():
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 class ReportingRouter:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
 
+from outreach.db import reporting_read
 from outreach.models import ActivityRollup, MonthlyPersonRollup, MonthlyRollup, PersonRollup
 from outreach.reporting.periods import Period, bucket_start
 from outreach.reporting.territories import TerritoryTree
@@ -64,6 +65,7 @@ def _where(scope: ReportScope, tree: TerritoryTree) -> Q:
     return where
 
 
+@reporting_read  # the roll-ups are read from the replica when one is configured (outreach/db.py)
 def load_counts(scope: ReportScope, tree: TerritoryTree) -> RawCounts:
     """Every count a report needs for this scope, in at most eight queries."""
     raw = RawCounts()

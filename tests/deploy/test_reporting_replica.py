@@ -38,6 +38,25 @@ def registered_model():
     finally:
         db.REPORTING_MODELS.discard("outreach.Territory")
 
+def funder_report():
+    import datetime as dt
+    from outreach.reporting.aggregate import ReportScope
+    from outreach.reporting.periods import Period
+    from outreach.reporting.report import build_report
+    from outreach.reporting.territories import TerritoryTree
+
+    org = Organisation.objects.create(name="Reported", kind="outreach")
+    nord = Territory.objects.get(level="departement", code="59")
+    tree = TerritoryTree()
+    year = Period("year", dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    scope = ReportScope(frozenset({org.pk}), nord.pk, year)
+    with CaptureQueriesContext(connections["default"]) as primary, \
+         CaptureQueriesContext(connections["replica"]) as replica:
+        build_report(scope, tree=tree)
+    rollups = lambda queries: sum("rollup" in q["sql"] for q in queries)
+    seen["report_rollups"] = {"default": rollups(primary), "replica": rollups(replica)}
+
+funder_report()
 run("explicit", lambda: Territory.objects.using(db.reporting_db()).count())
 run("reporting_block", in_reporting_block)
 run("field_read", lambda: User.objects.count())
@@ -65,6 +84,9 @@ def test_reporting_queries_go_to_the_replica_and_field_work_to_the_primary(tmp_p
     assert seen["reporting_block"] == {"default": 0, "replica": 1}
     assert seen["registered_model"] == {"default": 0, "replica": 1}
     assert seen["field_read"] == {"default": 1, "replica": 0}
+    # A report reads every roll-up from the replica (outreach.reporting.aggregate.load_counts).
+    assert seen["report_rollups"]["default"] == 0
+    assert seen["report_rollups"]["replica"] >= 2
     # Writes always go to the primary, even inside a reporting block.
     assert seen["write_in_reporting_block"]["replica"] == 0
     assert seen["write_in_reporting_block"]["default"] >= 1
