@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11+:
 #   make run   — the app on an embedded SQLite database with demo data
-#   make test  — the whole test suite (installs Debian's chromium for the browser tests if missing)
+#   make test  — the whole test suite (installs Debian's chromium for the browser tests if missing),
+#                the field app's JavaScript unit tests in Node first
 
 PYTHON ?= python3
 VENV := .venv
@@ -13,7 +14,7 @@ PYTEST_ARGS ?=
 # Production-like settings for the deploy checks.
 PROD_ENV := DEBUG=false SECRET_KEY=quality-check-only-$(shell date +%s)-not-a-real-secret-key-0123456789 ALLOWED_HOSTS=maraude.example.org
 
-.PHONY: run test quality messages chromium nginx axe clean
+.PHONY: run test jstest quality messages chromium nginx axe clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,9 +37,11 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
 
-# axe-core for the accessibility checks of the browser tests (test-only, never served by the app).
+# Test-only npm packages (tests/frontend/package.json, never served by the app): axe-core for
+# the accessibility checks of the browser tests, fake-indexeddb for the field app's unit tests.
 axe:
-	@[ -f tests/frontend/node_modules/axe-core/axe.min.js ] || ! command -v npm >/dev/null 2>&1 || \
+	@{ [ -f tests/frontend/node_modules/axe-core/axe.min.js ] && \
+	   [ -f tests/frontend/node_modules/fake-indexeddb/package.json ]; } || ! command -v npm >/dev/null 2>&1 || \
 	  npm --prefix tests/frontend ci --no-audit --no-fund --silent
 
 # nginx, for the deployment tests (`nginx -t` on deploy/nginx, and nginx in front of gunicorn).
@@ -48,8 +51,12 @@ nginx:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nginx; }
 
-test: $(STAMP) chromium nginx axe
+test: $(STAMP) chromium nginx axe jstest
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The field app's ES modules in Node's own test runner (tests/frontend/js/; Node 20+).
+jstest: axe
+	node --experimental-default-type=module --test tests/frontend/js/
 
 quality: $(STAMP)
 	$(VENV)/bin/ruff format --check .

@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "9a3089e0b731";
+const VERSION = "8563f2627e1a";
 const PRECACHE = [
   "/app/",
   "/manifest.json",
@@ -15,6 +15,7 @@ const PRECACHE = [
   "/static/frontend_pwa/js/crypto.js",
   "/static/frontend_pwa/js/db.js",
   "/static/frontend_pwa/js/i18n.js",
+  "/static/frontend_pwa/js/ledger.js",
   "/static/frontend_pwa/js/lock.js",
   "/static/frontend_pwa/js/outbox.js",
   "/static/frontend_pwa/js/pii-check.js",
@@ -27,6 +28,7 @@ const PRECACHE = [
   "/static/frontend_pwa/js/views/enrol.js",
   "/static/frontend_pwa/js/views/recent.js",
   "/static/frontend_pwa/js/views/session.js",
+  "/static/frontend_pwa/js/views/signin.js",
   "/static/frontend_pwa/js/views/sync.js",
   "/static/frontend_pwa/js/views/unlock.js",
   "/static/frontend_pwa/icons/icon-192.png",

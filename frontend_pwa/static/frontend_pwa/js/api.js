@@ -1,11 +1,12 @@
 // The HTTP side of the sync protocol (docs/sync-protocol.md): device token, JSON, typed failures.
 
 export class ApiError extends Error {
-  constructor(kind, status, body) {
+  constructor(kind, status, body, retryAfter = null) {
     super(`${kind} (${status})`);
     this.kind = kind; // "network" | "revoked" | "unauthorised" | "too_large" | "server" | "client"
     this.status = status;
     this.body = body;
+    this.retryAfter = retryAfter; // seconds the server asked to wait (503, 429), or null
   }
 
   /** Worth retrying later with backoff (the network or the server, not the request itself). */
@@ -38,25 +39,29 @@ export async function call(path, { token = null, method = "GET", body = undefine
   }
   if (response.ok) return data;
   const s = response.status;
+  const wait = Number.parseInt(response.headers.get("Retry-After") || "", 10);
+  const retryAfter = Number.isFinite(wait) && wait >= 0 ? Math.min(wait, 3600) : null;
   if (s === 410 && data && data.code === "device_revoked") throw new ApiError("revoked", s, data);
   if (s === 401 || s === 403) throw new ApiError("unauthorised", s, data);
   if (s === 413) throw new ApiError("too_large", s, data);
-  if (s === 429 || s >= 500) throw new ApiError("server", s, data);
+  if (s === 429 || s >= 500) throw new ApiError("server", s, data, retryAfter);
   throw new ApiError("client", s, data);
 }
 
-export function enrol({ username, password, label }) {
+/** Signs in on this phone; `install_id` lets the server replace this phone's earlier device. */
+export function enrol({ username, password, label, install_id = null }) {
   return call("/api/v1/devices/enrol", {
     method: "POST",
-    body: { username, password, label },
+    body: { username, password, label, ...(install_id ? { install_id } : {}) },
   });
 }
 
-export function push(token, operations) {
+/** `device`: {outbox, last_sync_at}, what the phone still holds (shown to its coordinator). */
+export function push(token, operations, device = null) {
   return call("/api/v1/sync/push", {
     token,
     method: "POST",
-    body: { sent_at: new Date().toISOString(), operations },
+    body: { sent_at: new Date().toISOString(), operations, ...(device ? { device } : {}) },
   });
 }
 

@@ -1,17 +1,20 @@
 // Entry point: theme, service worker, lock state and the screens. Every screen is a view of
 // the local store; nothing a worker types is kept only in memory once saved.
 
-import { bus, get, isUnlocked, metaGet, metaSet, wipe } from "./db.js";
+import { bus, get, isStorageFull, isUnlocked, metaGet, metaSet, wipe } from "./db.js";
 import { setLang, t } from "./i18n.js";
+import * as ledger from "./ledger.js";
 import * as lock from "./lock.js";
+import * as outbox from "./outbox.js";
 import * as sync from "./sync.js";
-import { announce, focusScreen, h, mount } from "./ui.js";
+import { announce, dateTime, focusScreen, h, mount } from "./ui.js";
 import * as enrolView from "./views/enrol.js";
 import * as unlockView from "./views/unlock.js";
 import * as sessionView from "./views/session.js";
 import * as contactView from "./views/contact.js";
 import * as recentView from "./views/recent.js";
 import * as directoryView from "./views/directory.js";
+import * as signinView from "./views/signin.js";
 import * as syncView from "./views/sync.js";
 
 const VIEWS = {
@@ -20,6 +23,7 @@ const VIEWS = {
   recent: recentView,
   directory: directoryView,
   sync: syncView,
+  signin: signinView,
 };
 const TABS = [
   ["session", "Session"],
@@ -58,6 +62,7 @@ export const app = {
       user: await get("state:user"),
       device: await get("state:device"),
       editWindowHours: (await get("state:edit_window_hours")) || 72,
+      serverOffsetMs: (await get("state:server_time_offset")) || 0,
     };
   },
   wipeAndRestart,
@@ -138,8 +143,71 @@ async function render({ refreshing = false } = {}) {
 }
 
 function updateNet() {
-  net.textContent = navigator.onLine ? t("Online") : t("Offline");
-  net.dataset.state = navigator.onLine ? "online" : "offline";
+  // Online is not enough: a phone the server no longer recognises sends nothing.
+  const signIn = isUnlocked() && sync.state.needsSignIn;
+  net.textContent = signIn ? t("Sign-in needed") : navigator.onLine ? t("Online") : t("Offline");
+  net.dataset.state = signIn ? "sign-in" : navigator.onLine ? "online" : "offline";
+}
+
+/** On every screen while the server does not recognise this phone: sign in again. */
+function updateSignInBanner() {
+  const banner = document.getElementById("signin-banner");
+  if (!(isUnlocked() && sync.state.needsSignIn)) {
+    banner?.remove();
+    return;
+  }
+  if (banner) return;
+  document.getElementById("shell").prepend(
+    h(
+      "div",
+      { id: "signin-banner", class: "banner alert", role: "alert" },
+      h("span", {}, t("The server no longer recognises this phone: nothing is sent until you sign in again. Your records are kept.")),
+      h("button", { type: "button", class: "primary", onclick: () => app.navigate("signin") }, t("Sign in again")),
+    ),
+  );
+}
+
+/**
+ * The browser erased the app's storage (evicted, cleared): say what was lost, from the ledger
+ * kept apart from the database, instead of showing an empty app as if nothing had happened.
+ */
+async function showStorageLost() {
+  const mark = ledger.read();
+  sync.stop();
+  renderSeq += 1;
+  tabs.hidden = true;
+  hideButton.hidden = true;
+  document.getElementById("signin-banner")?.remove();
+  const lost = mark.outbox || 0;
+  const summary = lost
+    ? t("{n} records had not reached the server: they are lost. Tell your coordinator.", { n: lost })
+    : t("Nothing was waiting to be sent: everything had reached the server.");
+  main.removeAttribute("aria-busy");
+  mount(
+    main,
+    h(
+      "section",
+      { class: "card", "data-screen": "storage-lost", "data-lost": String(lost) },
+      h("h1", {}, t("This phone's storage was erased")),
+      h("p", {}, t("The browser erased the app's data on this phone (storage cleared, or space taken back).")),
+      h("p", { class: "error" }, summary),
+      h("p", {}, t("Last successful sync: {time}", { time: dateTime(mark.last_sync) })),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "primary big",
+          onclick: async () => {
+            await wipe(); // the empty database the browser left, and the ledger (not the install id)
+            app.navigate("session");
+          },
+        },
+        t("Sign in again"),
+      ),
+    ),
+  );
+  focusScreen(main);
+  announce(summary);
 }
 
 async function wipeAndRestart(reasonText) {
@@ -242,11 +310,14 @@ async function boot() {
   });
   bus.addEventListener("lock", () => {
     sync.stop();
+    updateSignInBanner();
+    updateNet();
     renderSeq += 1;
     main.replaceChildren(); // at once: nothing stays on screen while the lock screen is drawn
     render();
   });
   bus.addEventListener("unlock", () => {
+    outbox.size().then((n) => ledger.write({ enrolled: true, outbox: n }));
     sync.start({
       revoked: () =>
         wipeAndRestart(
@@ -255,13 +326,38 @@ async function boot() {
     });
   });
   bus.addEventListener("sync", (event) => {
+    updateSignInBanner();
+    updateNet();
     if (!event.detail.running) app.refresh();
+  });
+  bus.addEventListener("storage-lost", showStorageLost);
+  // A save that found the phone's storage full, wherever it came from: say so, never fail silently.
+  window.addEventListener("unhandledrejection", (event) => {
+    if (!isStorageFull(event.reason)) return;
+    event.preventDefault();
+    const text = t("Not saved: this phone's storage is full. Free some space, then try again.");
+    document.getElementById("storage-full-banner")?.remove();
+    document.getElementById("shell").prepend(
+      h(
+        "div",
+        { id: "storage-full-banner", class: "banner alert", role: "alert" },
+        h("span", {}, text),
+        h("button", { type: "button", onclick: (e) => e.target.closest(".banner").remove() }, t("Close")),
+      ),
+    );
   });
   await lock.watchIdle();
   registerWorker();
   if (navigator.storage && navigator.storage.persisted) {
     app.persisted = await navigator.storage.persisted();
   }
+  // Signed in before, yet no database: the browser erased it.
+  if (ledger.read().enrolled && !(await metaGet("enrolled"))) {
+    await showStorageLost();
+    performance.mark("maraude:interactive");
+    return;
+  }
+  await ledger.installId(metaGet, metaSet);
   await metaSet("last_open", new Date().toISOString());
   await render();
   // The first screen is drawn and its controls work: what bench/pwa_load.py times.

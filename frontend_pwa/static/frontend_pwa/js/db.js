@@ -3,11 +3,13 @@
 // Schema upgrades only ever add stores: a new app version never drops queued data.
 
 import { open as openBox, seal } from "./crypto.js";
+import * as ledger from "./ledger.js";
 
 const DB_NAME = "maraude";
 const DB_VERSION = 1;
 let dbPromise = null;
 let key = null;
+let wiping = false;
 
 export const bus = new EventTarget();
 
@@ -50,15 +52,34 @@ export function openDb() {
         db.close();
         db = await openAt(next);
       }
-      // Another tab upgrading the schema: let it, and reopen on next use.
-      db.onversionchange = () => {
+      db.onversionchange = (event) => {
         db.close();
         dbPromise = null;
+        // Another tab upgrading the schema: let it, and reopen on next use. Deleted by someone
+        // else (newVersion null, and not our own wipe): the data is gone.
+        if (event.newVersion === null && !wiping) storageLost();
+      };
+      // The browser closed the connection itself: its storage was cleared or evicted.
+      db.onclose = () => {
+        dbPromise = null;
+        if (!wiping) storageLost();
       };
       return db;
     })();
   }
   return dbPromise;
+}
+
+/** The database vanished under the app: forget the key and let the app say what was lost. */
+function storageLost() {
+  const wasOpen = key !== null;
+  key = null;
+  bus.dispatchEvent(new CustomEvent("storage-lost", { detail: { wasOpen } }));
+}
+
+/** True when a write failed because the browser's storage quota for the app is used up. */
+export function isStorageFull(err) {
+  return Boolean(err) && (err.name === "QuotaExceededError" || /quota/i.test(String(err.message || "")));
 }
 
 // --- plaintext meta -------------------------------------------------------------------------
@@ -114,6 +135,16 @@ export async function get(name) {
   return box ? openBox(k, box) : undefined;
 }
 
+/** Several entries read in one transaction (undefined where missing), decrypted in parallel. */
+export async function getMany(names) {
+  const k = requireKey();
+  if (!names.length) return [];
+  const db = await openDb();
+  const store = db.transaction("vault").objectStore("vault");
+  const boxes = await Promise.all(names.map((name) => request(store.get(name))));
+  return Promise.all(boxes.map((box) => (box ? openBox(k, box) : undefined)));
+}
+
 export async function del(name) {
   const db = await openDb();
   const tx = db.transaction("vault", "readwrite");
@@ -141,18 +172,27 @@ export async function count(prefix) {
   return request(db.transaction("vault").objectStore("vault").count(range));
 }
 
-/** Deletes every local record (revoked device, forgotten PIN). Cached app files stay. */
+/** Deletes every local record (revoked device, forgotten PIN). Cached app files stay, and so
+ * does the install identity: this is still the same phone when someone signs in again. */
 export async function wipe() {
   key = null;
-  if (dbPromise) {
-    (await dbPromise).close();
-    dbPromise = null;
+  wiping = true;
+  try {
+    if (dbPromise) {
+      (await dbPromise).close();
+      dbPromise = null;
+    }
+    await request(indexedDB.deleteDatabase(DB_NAME));
+  } finally {
+    wiping = false;
   }
-  await request(indexedDB.deleteDatabase(DB_NAME));
+  const { install_id: installId } = ledger.read();
   try {
     localStorage.clear();
     sessionStorage.clear();
   } catch {
     /* storage may be unavailable; nothing else to clear */
   }
+  ledger.reset();
+  if (installId) ledger.write({ install_id: installId });
 }

@@ -231,6 +231,8 @@ const FR = {
   "server unavailable": "serveur indisponible",
   refused: "refusée",
   "sign-in needed": "reconnexion nécessaire",
+  "this phone's storage is full": "la mémoire de ce téléphone est pleine",
+  "Too large for the server, even sent alone.": "Trop volumineux pour le serveur, même envoyé seul.",
   "Some fields are not accepted:": "Certains champs ne sont pas acceptés :",
   "The edit window is over: the server no longer accepts corrections.":
     "Le délai de correction est passé : le serveur n'accepte plus de modification.",
@@ -284,6 +286,30 @@ const FR = {
     "{n} fiches ne sont pas arrivées au serveur et seront perdues. Oublier cet appareil quand même ?",
   never: "jamais",
   "Something went wrong. Your records are safe.": "Un problème est survenu. Vos fiches sont en sécurité.",
+  // Sign-in needed again (401), lost or full storage, the phone's earlier sign-ins
+  "Sign-in needed": "Reconnexion nécessaire",
+  "The server no longer recognises this phone: nothing is sent until you sign in again. Your records are kept.":
+    "Le serveur ne reconnaît plus ce téléphone : rien n'est envoyé tant que vous ne vous reconnectez pas. Vos fiches sont conservées.",
+  "No network: signing in needs a connection.": "Pas de réseau : la connexion en a besoin.",
+  "This phone holds records of {name}: only {name} can sign in again here.":
+    "Ce téléphone contient des fiches de {name} : seul·e {name} peut se reconnecter ici.",
+  "This phone's storage was erased": "La mémoire de ce téléphone a été effacée",
+  "The browser erased the app's data on this phone (storage cleared, or space taken back).":
+    "Le navigateur a effacé les données de l'application sur ce téléphone (stockage vidé ou place reprise).",
+  "{n} records had not reached the server: they are lost. Tell your coordinator.":
+    "{n} fiches n'étaient pas arrivées au serveur : elles sont perdues. Prévenez votre chef de service.",
+  "Nothing was waiting to be sent: everything had reached the server.":
+    "Rien n'attendait d'être envoyé : tout était arrivé au serveur.",
+  "Last successful sync: {time}": "Dernière synchro réussie : {time}",
+  "Not saved: this phone's storage is full. Free some space, then try again.":
+    "Non enregistré : la mémoire de ce téléphone est pleine. Libérez de la place, puis réessayez.",
+  "Not saved: this phone's storage is full. The contact is still on screen: free some space, then save again.":
+    "Non enregistré : la mémoire de ce téléphone est pleine. Le contact reste à l'écran : libérez de la place, puis enregistrez à nouveau.",
+  Close: "Fermer",
+  "Your previous sign-in on this phone still had {n} records not on the server at its last sync ({time}). This phone no longer holds them: they are lost.":
+    "Votre connexion précédente sur ce téléphone avait encore {n} fiches non arrivées au serveur à sa dernière synchro ({time}). Ce téléphone ne les a plus : elles sont perdues.",
+  "Your sign-in “{label}” still had {n} records not on the server at its last sync ({time}). If it was this phone, they are lost; otherwise, sync that phone.":
+    "Votre connexion « {label} » avait encore {n} fiches non arrivées au serveur à sa dernière synchro ({time}). Si c'était ce téléphone, elles sont perdues ; sinon, synchronisez ce téléphone.",
 };
 
 const DICTIONARIES = { fr: FR };

@@ -105,9 +105,15 @@ const UPDATABLE = [
   "actions", "orientations", "note",
 ];
 
-/** Whether a contact can still be corrected from the field (the team's edit window). */
-export function editable(record, windowHours) {
-  if (record.data && record.data.editable_until) return Date.now() < Date.parse(record.data.editable_until);
+/**
+ * Whether a contact can still be corrected from the field (the team's edit window). The
+ * server's deadline is compared with the server's time (`serverOffsetMs`, measured at each
+ * sync), so a phone clock wrong by days neither hides nor offers corrections wrongly.
+ */
+export function editable(record, windowHours, serverOffsetMs = 0) {
+  if (record.data && record.data.editable_until) {
+    return Date.now() + serverOffsetMs < Date.parse(record.data.editable_until);
+  }
   const created = new Date(record.created_at || record.data.occurred_at).getTime();
   return Date.now() - created < (windowHours || 72) * 3600_000;
 }

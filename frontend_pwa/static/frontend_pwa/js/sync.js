@@ -1,16 +1,17 @@
 // The sync engine: push the outbox, then pull reference data and the team's records with the
 // cursor. Runs on unlock, on reconnect, every minute and on demand; retries with exponential
-// backoff and jitter. Nothing leaves the outbox without the server's acknowledgement.
+// backoff and jitter, never sooner than the server's Retry-After. Nothing leaves the outbox
+// without the server's acknowledgement.
 
 import * as api from "./api.js";
-import { bus, get, isUnlocked, list, putMany } from "./db.js";
+import { bus, get, isStorageFull, isUnlocked, list, putMany } from "./db.js";
+import * as ledger from "./ledger.js";
 import * as outbox from "./outbox.js";
 
 const MAX_BATCH = 500;
 const PERIOD_MS = 60_000;
 const BACKOFF_BASE_MS = 2_000;
 const BACKOFF_MAX_MS = 5 * 60_000;
-const ACKED = new Set(["created", "duplicate", "updated"]);
 const REF_TYPES = new Set(["concern", "action", "platform", "hotspot", "partner"]);
 
 export const state = {
@@ -19,6 +20,7 @@ export const state = {
   lastSuccess: null,
   lastError: null,
   nextAttemptAt: null,
+  needsSignIn: false,
 };
 
 let retryTimer = null;
@@ -37,79 +39,49 @@ export function backoffDelay(failures, random = Math.random) {
   return Math.round(ceiling * (0.5 + random() / 2));
 }
 
+/** The next try: the backoff, but never before the server's Retry-After (503, 429). */
+export function retryDelay(failures, retryAfterSeconds = null, random = Math.random) {
+  return Math.max(backoffDelay(failures, random), (retryAfterSeconds || 0) * 1000);
+}
+
+function wire(o) {
+  const op = { op: o.op, uuid: o.uuid, client_updated_at: o.client_updated_at, data: o.data };
+  if (o.base_version != null) op.base_version = o.base_version;
+  if (o.op.endsWith(".create")) op.client_created_at = o.client_created_at;
+  return op;
+}
+
+/** The server's clock minus ours, so edit windows are judged on the server's time. */
+async function noteServerTime(answer) {
+  const at = answer && Date.parse(answer.server_time);
+  if (at) await putMany([["state:server_time_offset", at - Date.now()]]);
+}
+
 async function pushAll(token) {
-  let batchSize = MAX_BATCH;
+  let limit = MAX_BATCH;
   for (;;) {
     const queued = await outbox.pending();
     if (!queued.length) return;
-    const batch = queued.slice(0, batchSize);
+    const batch = queued.slice(0, limit);
     let answer;
     try {
-      answer = await api.push(
-        token,
-        batch.map((o) => {
-          const wire = { op: o.op, uuid: o.uuid, client_updated_at: o.client_updated_at, data: o.data };
-          if (o.base_version != null) wire.base_version = o.base_version;
-          if (o.op.endsWith(".create")) wire.client_created_at = o.client_created_at;
-          return wire;
-        }),
-      );
+      // What the phone still holds, for the coordinator who may have to revoke it.
+      const device = { outbox: await outbox.size(), last_sync_at: state.lastSuccess };
+      answer = await api.push(token, batch.map(wire), device);
     } catch (err) {
-      if (err.kind === "too_large" && batchSize > 1) {
-        batchSize = Math.max(1, Math.floor(batchSize / 2));
+      if (err.kind === "too_large") {
+        if (batch.length > 1) {
+          limit = Math.max(1, Math.floor(batch.length / 2)); // 413: halve the batch and resend
+        } else {
+          await outbox.refuse(batch[0], "too_large"); // alone and still too large: flag it
+        }
         continue;
       }
       throw err;
     }
-    const progressed = await applyResults(batch, answer.results || []);
+    await noteServerTime(answer);
+    const progressed = await outbox.settle(batch, answer.results || []);
     if (!progressed) return; // nothing acknowledged or flagged: avoid a tight loop
-  }
-}
-
-async function applyResults(sent, results) {
-  let progressed = 0;
-  // One result per operation, in the order sent (docs/sync-protocol.md §2.2).
-  for (const [i, r] of results.entries()) {
-    const sentOp = sent[i];
-    if (!sentOp || sentOp.uuid !== r.uuid || sentOp.op !== r.op) continue;
-    progressed += 1;
-    // Re-read: the worker may have edited the record while the request was in flight.
-    const now = (await outbox.all()).find((o) => o.id === sentOp.id);
-    if (!now) continue;
-    if (ACKED.has(r.status)) {
-      await rememberVersion(sentOp, r.version);
-      if (now.rev === sentOp.rev) {
-        await outbox.remove(now);
-      } else {
-        const kind = now.op.split(".")[0];
-        await outbox.save({
-          ...now,
-          op: now.op.endsWith(".create") ? `${kind}.update` : now.op,
-          base_version: r.version ?? now.base_version,
-        });
-      }
-    } else if (r.status === "conflict" || r.status === "rejected") {
-      if (now.rev === sentOp.rev) {
-        await outbox.save({
-          ...now,
-          status: r.status,
-          reason: r.reason || null,
-          errors: r.errors || null,
-          current: r.current || null,
-          server_version: r.version ?? null,
-        });
-      }
-    }
-  }
-  return progressed;
-}
-
-async function rememberVersion(op, version) {
-  const kind = op.op.split(".")[0];
-  const name = `${kind}:${op.uuid}`;
-  const record = await get(name);
-  if (record && version != null) {
-    await putMany([[name, { ...record, version, synced: true }]]);
   }
 }
 
@@ -131,7 +103,7 @@ async function pullAll(token) {
     const writes = [];
     const deletions = [];
     for (const item of page.items || []) {
-      const name = await itemKey(item);
+      const name = itemKey(item);
       if (!name) continue;
       if (page.snapshot) (received ||= new Set()).add(name);
       if (item.op === "delete") {
@@ -149,10 +121,14 @@ async function pullAll(token) {
       }
     }
     if (page.snapshot && page.snapshot_complete && received) {
-      deletions.push(...(await notReceived(received, pendingUuids)));
+      const entries = [];
+      for (const prefix of ["ref:", "session:", "contact:"]) entries.push(...(await list(prefix)));
+      deletions.push(...staleKeys(entries, received, pendingUuids, await get("state:active_session")));
     }
     cursor = page.cursor ?? cursor;
     writes.push(["state:cursor", cursor]);
+    const at = Date.parse(page.server_time);
+    if (at) writes.push(["state:server_time_offset", at - Date.now()]);
     await putMany(writes, deletions);
     if (!page.more) return;
   }
@@ -160,23 +136,21 @@ async function pullAll(token) {
 
 /**
  * After a complete snapshot, the server-owned copies it did not send are out of scope (retired,
- * cancelled, past the window): drop them. Records with queued operations and the session under
- * way stay whatever the snapshot says.
+ * cancelled, past the window): their keys, to drop. Records with queued operations and the
+ * session under way stay whatever the snapshot says. `entries`: [{key, value}] of the local
+ * reference lists, sessions and contacts.
  */
-async function notReceived(received, pendingUuids) {
-  const active = await get("state:active_session");
+export function staleKeys(entries, received, pendingUuids, activeSession) {
   const stale = [];
-  for (const prefix of ["ref:", "session:", "contact:"]) {
-    for (const { key, value } of await list(prefix)) {
-      const uuid = value && value.uuid;
-      if (received.has(key) || (uuid && (pendingUuids.has(uuid) || uuid === active))) continue;
-      stale.push(key);
-    }
+  for (const { key, value } of entries) {
+    const uuid = value && value.uuid;
+    if (received.has(key) || (uuid && (pendingUuids.has(uuid) || uuid === activeSession))) continue;
+    stale.push(key);
   }
   return stale;
 }
 
-async function itemKey(item) {
+export function itemKey(item) {
   if (REF_TYPES.has(item.type)) return `ref:${item.type}:${item.id}`;
   if (item.type === "session" || item.type === "contact") {
     return `${item.type}:${(item.data && item.data.uuid) || item.id}`;
@@ -201,9 +175,15 @@ export async function syncNow(reason = "manual") {
     state.lastError = null;
     state.nextAttemptAt = null;
     state.lastSuccess = new Date().toISOString();
-    await putMany([["state:last_sync", state.lastSuccess]]);
+    await putMany([
+      ["state:last_sync", state.lastSuccess],
+      ["state:needs_sign_in", false],
+    ]);
+    ledger.write({ last_sync: state.lastSuccess });
     return true;
   } catch (err) {
+    // Signed in again while this attempt ran: its answer is about the old token, not this phone.
+    if (isUnlocked() && (await get("state:token").catch(() => token)) !== token) return false;
     if (err.kind === "revoked") {
       state.running = false;
       await onRevoked();
@@ -212,11 +192,12 @@ export async function syncNow(reason = "manual") {
     if (err.kind === "unauthorised") {
       // The token is no longer valid (not revoked): keep everything, ask to sign in again.
       state.needsSignIn = true;
+      await putMany([["state:needs_sign_in", true]]).catch(() => {});
     }
     state.failures += 1;
-    state.lastError = err.kind || "client";
+    state.lastError = isStorageFull(err) ? "storage_full" : err.kind || "client";
     if (!(err instanceof api.ApiError) || err.transient) {
-      const delay = backoffDelay(state.failures);
+      const delay = retryDelay(state.failures, err.retryAfter);
       state.nextAttemptAt = new Date(Date.now() + delay).toISOString();
       retryTimer = setTimeout(() => syncNow("retry"), delay);
     }
@@ -227,8 +208,10 @@ export async function syncNow(reason = "manual") {
   }
 }
 
+/** What the last session left: the last success and whether the server asked for a sign-in. */
 export async function loadLastSuccess() {
   state.lastSuccess = (await get("state:last_sync")) || null;
+  state.needsSignIn = Boolean(await get("state:needs_sign_in"));
   emit();
 }
 
@@ -251,7 +234,7 @@ export function stop() {
   clearInterval(periodTimer);
   clearTimeout(retryTimer);
   clearTimeout(soonTimer);
-  window.removeEventListener("online", onOnline);
+  globalThis.window?.removeEventListener("online", onOnline);
   bus.removeEventListener("queued", onQueued);
 }
 

@@ -10,6 +10,7 @@ import {
   REQUEST_CATEGORIES,
   YES_NO_UNKNOWN,
 } from "../codes.js";
+import { isStorageFull } from "../db.js";
 import { t } from "../i18n.js";
 import * as outbox from "../outbox.js";
 import { findIdentifiers } from "../pii-check.js";
@@ -34,8 +35,8 @@ export async function render(root, app, params = {}) {
       ),
     );
   }
-  const { editWindowHours } = await app.settings();
-  if (editing && !store.editable(editing, editWindowHours)) {
+  const { editWindowHours, serverOffsetMs } = await app.settings();
+  if (editing && !store.editable(editing, editWindowHours, serverOffsetMs)) {
     return mount(
       root,
       h(
@@ -193,7 +194,16 @@ export async function render(root, app, params = {}) {
       return;
     }
     performance.mark("maraude:save-start");
-    await store.saveContact({ uuid: editing ? editing.uuid : null, data: { ...d } });
+    try {
+      await store.saveContact({ uuid: editing ? editing.uuid : null, data: { ...d } });
+    } catch (err) {
+      if (!isStorageFull(err)) throw err;
+      // Nothing was written (one transaction): the form stays filled in, to save again later.
+      error.replaceChildren(h("p", { "data-problem": "storage-full" }, t("Not saved: this phone's storage is full. The contact is still on screen: free some space, then save again.")));
+      error.focus?.();
+      announce(error.textContent);
+      return;
+    }
     performance.measure("maraude:save", "maraude:save-start");
     announce(editing ? t("Correction saved.") : t("Contact saved."));
     app.navigate(editing ? "recent" : "session", editing ? {} : { saved: true });

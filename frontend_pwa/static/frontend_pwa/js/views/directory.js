@@ -9,7 +9,7 @@ import { announce, field, h, mount, select } from "../ui.js";
 
 export async function render(root, app, params = {}) {
   const data = await refs.load();
-  const { editWindowHours } = await app.settings();
+  const { editWindowHours, serverOffsetMs } = await app.settings();
   const territories = [...new Set(data.partners.map(territoryName).filter(Boolean))].sort();
   const q = h("input", { type: "search", name: "q", value: params.q || "", autocomplete: "off" });
   const category = select([["", t("All categories")], ...PARTNER_CATEGORIES.map(([v, l]) => [v, t(l)])], params.category || "", { name: "category" });
@@ -29,7 +29,7 @@ export async function render(root, app, params = {}) {
         (!minors.checked || p.accepts_unaccompanied_minors),
     );
     results.replaceChildren(
-      ...(found.length ? found.slice(0, 50).map((p) => partnerItem(p, app, editWindowHours)) : [h("li", { class: "muted" }, t("No service found."))]),
+      ...(found.length ? found.slice(0, 50).map((p) => partnerItem(p, app, editWindowHours, serverOffsetMs)) : [h("li", { class: "muted" }, t("No service found."))]),
     );
   };
   for (const control of [q, category, territory, night, minors]) {
@@ -59,7 +59,7 @@ export async function render(root, app, params = {}) {
 
 const territoryName = refs.territoryName;
 
-function partnerItem(p, app, editWindowHours) {
+function partnerItem(p, app, editWindowHours, serverOffsetMs) {
   const attach = h("div", { class: "attach" });
   const cat = PARTNER_CATEGORIES.find(([v]) => v === p.category);
   return h(
@@ -80,7 +80,7 @@ function partnerItem(p, app, editWindowHours) {
       {
         type: "button",
         onclick: async () => {
-          const recent = (await store.contacts()).filter((c) => store.editable(c, editWindowHours)).slice(0, 10);
+          const recent = (await store.contacts()).filter((c) => store.editable(c, editWindowHours, serverOffsetMs)).slice(0, 10);
           attach.replaceChildren(
             recent.length
               ? h(

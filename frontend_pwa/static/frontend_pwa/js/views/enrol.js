@@ -1,11 +1,12 @@
 // First run: sign in once (enrols this phone and gets its device token), then choose a PIN.
 
 import * as api from "../api.js";
-import { metaSet, putMany } from "../db.js";
+import { metaGet, metaSet, putMany } from "../db.js";
 import { t } from "../i18n.js";
+import * as ledger from "../ledger.js";
 import * as lock from "../lock.js";
 import * as sync from "../sync.js";
-import { announce, field, h, mount } from "../ui.js";
+import { announce, dateTime, field, h, mount } from "../ui.js";
 
 let enrolment = null; // kept in memory only until the PIN exists to encrypt it
 
@@ -30,6 +31,7 @@ export function render(root, app) {
             username: username.value.trim(),
             password: password.value,
             label: label.value.trim() || t("My phone"),
+            install_id: await ledger.installId(metaGet, metaSet),
           });
           app.navigate("session"); // shows the PIN step
         } catch (err) {
@@ -85,6 +87,7 @@ function renderPin(root, app) {
           ["state:server_time_offset", enrolment.server_time ? Date.parse(enrolment.server_time) - Date.now() : 0],
         ]);
         await metaSet("enrolled", true);
+        ledger.write({ enrolled: true, outbox: 0 });
         enrolment = null;
         if (navigator.storage && navigator.storage.persist) {
           try {
@@ -99,6 +102,7 @@ function renderPin(root, app) {
       },
     },
     h("h1", {}, t("Choose a PIN")),
+    unsentElsewhere(enrolment),
     h("p", {}, t("The PIN encrypts everything stored on this phone. It is never sent anywhere and cannot be recovered.")),
     field(t("PIN (at least 6 digits)"), pin),
     field(t("PIN again"), again),
@@ -106,4 +110,30 @@ function renderPin(root, app) {
     submit,
   );
   mount(root, form);
+}
+
+/**
+ * What the server knows was still waiting on this worker's earlier sign-ins: on this phone
+ * (replaced now: this fresh install no longer holds it) or on another one still signed in.
+ */
+function unsentElsewhere(answer) {
+  const lines = [
+    ...(answer.replaced || [])
+      .filter((d) => d.outbox_count > 0)
+      .map((d) =>
+        t("Your previous sign-in on this phone still had {n} records not on the server at its last sync ({time}). This phone no longer holds them: they are lost.", {
+          n: d.outbox_count,
+          time: d.last_sync_at ? dateTime(d.last_sync_at) : t("never"),
+        }),
+      ),
+    ...(answer.unsent_elsewhere || []).map((d) =>
+      t("Your sign-in “{label}” still had {n} records not on the server at its last sync ({time}). If it was this phone, they are lost; otherwise, sync that phone.", {
+        label: d.label,
+        n: d.outbox_count,
+        time: d.last_sync_at ? dateTime(d.last_sync_at) : t("never"),
+      }),
+    ),
+  ];
+  if (!lines.length) return null;
+  return h("div", { class: "problem", role: "alert", "data-notice": "unsent" }, lines.map((line) => h("p", {}, line)));
 }

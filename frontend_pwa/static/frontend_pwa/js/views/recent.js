@@ -17,9 +17,9 @@ const STATUS = {
 };
 
 export async function render(root, app) {
-  const { editWindowHours } = await app.settings();
+  const { editWindowHours, serverOffsetMs } = await app.settings();
   const [contacts, ops, data] = await Promise.all([store.contacts(), outbox.all(), refs.load()]);
-  const recent = contacts.filter((c) => store.editable(c, editWindowHours));
+  const recent = contacts.filter((c) => store.editable(c, editWindowHours, serverOffsetMs));
   const label = (pairs, code) => t((pairs.find(([v]) => v === code) || [code, code])[1]);
   mount(
     root,

@@ -1,7 +1,6 @@
 // Sync: what is waiting, when the last sync succeeded, what the server refused and how to fix
 // it; encrypted backup of the outbox; the app's settings.
 
-import * as api from "../api.js";
 import { openFile, sealForFile } from "../crypto.js";
 import { get, metaGet, metaSet, putMany } from "../db.js";
 import { lang, setLang, t } from "../i18n.js";
@@ -10,6 +9,7 @@ import * as outbox from "../outbox.js";
 import * as store from "../store.js";
 import * as sync from "../sync.js";
 import { announce, dateTime, field, h, mount, select } from "../ui.js";
+import { form as signInForm } from "./signin.js";
 
 /** Re-rendered after each sync unless the worker is typing in a field. */
 export function live() {
@@ -40,9 +40,7 @@ export async function render(root, app) {
     ? t("Syncing…")
     : s.lastError
       ? t("Last attempt failed ({reason}). Next try at {time}.", {
-          reason: t(
-            s.lastError === "network" ? "no network" : s.lastError === "server" ? "server unavailable" : s.lastError === "unauthorised" ? "sign-in needed" : "refused",
-          ),
+          reason: t(FAILURES[s.lastError] || "refused"),
           time: s.nextAttemptAt ? dateTime(s.nextAttemptAt) : "—",
         })
       : t("Up to date as far as this phone knows.");
@@ -57,7 +55,7 @@ export async function render(root, app) {
       "section",
       { "data-screen": "sync" },
       h("h1", {}, t("Sync")),
-      s.needsSignIn ? signInAgain(app) : null,
+      s.needsSignIn ? signInForm(app) : null,
       h(
         "dl",
         { class: "facts" },
@@ -154,7 +152,15 @@ export async function render(root, app) {
   );
 }
 
+const FAILURES = {
+  network: "no network",
+  server: "server unavailable",
+  unauthorised: "sign-in needed",
+  storage_full: "this phone's storage is full",
+};
+
 const REASONS = {
+  too_large: "Too large for the server, even sent alone.",
   invalid: "Some fields are not accepted:",
   locked: "The edit window is over: the server no longer accepts corrections.",
   forbidden: "Not allowed: this is not a session or place of your team.",
@@ -166,42 +172,6 @@ function describe(op) {
   if (op.status === "conflict") return [t("Changed on the server since this phone last saw it."), ...fields];
   const reason = REASONS[op.reason] ? [t(REASONS[op.reason])] : [];
   return reason.length || fields.length ? [...reason, ...fields] : [t("Refused by the server.")];
-}
-
-function signInAgain(app) {
-  const username = h("input", { name: "username", autocomplete: "username", autocapitalize: "none" });
-  const password = h("input", { name: "password", type: "password", autocomplete: "current-password" });
-  const msg = h("p", { class: "error", role: "alert" });
-  return h(
-    "form",
-    {
-      class: "card problem",
-      "data-screen": "reenrol",
-      onsubmit: async (event) => {
-        event.preventDefault();
-        try {
-          const device = await get("state:device");
-          const answer = await api.enrol({ username: username.value.trim(), password: password.value, label: device?.label || t("My phone") });
-          await putMany([
-            ["state:token", answer.token],
-            ["state:device", answer.device],
-            ["state:user", answer.user],
-            ["state:edit_window_hours", answer.edit_window_hours || 72],
-          ]);
-          sync.state.needsSignIn = false;
-          await sync.syncNow("reenrol");
-          app.navigate("sync");
-        } catch {
-          msg.textContent = t("Sign-in refused: check your username and password.");
-        }
-      },
-    },
-    h("p", {}, t("The server no longer recognises this phone. Sign in again: your records are kept and will be sent.")),
-    field(t("Username"), username),
-    field(t("Password"), password),
-    msg,
-    h("button", { type: "submit", class: "primary big" }, t("Sign in again")),
-  );
 }
 
 function problemItem(op, app) {
