@@ -1,4 +1,5 @@
-"""Run Maraude as production does — gunicorn with deploy/gunicorn.conf.py — and talk HTTP to it."""
+"""Run Maraude as production does — gunicorn with deploy/gunicorn.conf.py, nginx with the real
+site file in front — and talk HTTP to it. Shared by the deployment tests and bench/load.py."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -123,9 +125,10 @@ class Browser:
 class GunicornServer:
     """gunicorn maraude.wsgi in its own process group, on a port the kernel picks."""
 
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+    def __init__(self, env: dict[str, str], log_path: Path, *, workers: int = 2) -> None:
         self.env = env
         self.log_path = log_path
+        self.workers = workers
         self.process: subprocess.Popen | None = None
         self.port = 0
 
@@ -142,7 +145,7 @@ class GunicornServer:
                 "--bind",
                 "127.0.0.1:0",
                 "--workers",
-                "2",
+                str(self.workers),
                 "maraude.wsgi",
             ],
             cwd=ROOT,
@@ -156,6 +159,27 @@ class GunicornServer:
 
     def output(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+    def worker_pids(self) -> list[int]:
+        """The gunicorn workers now running (the master's children)."""
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return [int(child) for child in children]
+
+    def wait_for_workers(self, count: int | None = None, timeout: float = STARTUP_TIMEOUT) -> list[int]:
+        """Waits (polling) until `count` workers (default: all) run and answer; returns their pids."""
+        count = count or self.workers
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            pids = self.worker_pids()
+            if len(pids) >= count:
+                with contextlib.suppress(OSError):
+                    if Browser(self.port).get("/healthz").status == 200:
+                        return pids
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=0.05)
+                raise AssertionError(f"gunicorn exited:\n{self.output()}")
+        raise AssertionError(f"{count} gunicorn workers not up after {timeout}s:\n{self.output()}")
 
     def _wait_until_healthy(self) -> None:
         deadline = time.monotonic() + STARTUP_TIMEOUT
@@ -186,3 +210,130 @@ class GunicornServer:
                 self.process.wait(timeout=5)
         if getattr(self, "log", None):
             self.log.close()
+
+
+# --- nginx in front ----------------------------------------------------------------------------
+
+NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
+SITE = ROOT / "deploy" / "nginx" / "maraude.conf"
+UPSTREAM = ROOT / "deploy" / "nginx" / "maraude-upstream.conf"
+UPSTREAM_LINE = "server 127.0.0.1:8000 max_fails=3 fail_timeout=10s;"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def self_signed_certificate(directory: Path) -> None:
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=maraude.example.org",
+            "-keyout",
+            str(directory / "privkey.pem"),
+            "-out",
+            str(directory / "fullchain.pem"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+
+
+def nginx_conf(
+    tmp: Path,
+    *,
+    upstreams: list[str] | None = None,
+    ports: tuple[int, int] | None = None,
+    connections: int = 64,
+) -> Path:
+    """A self-contained nginx.conf in `tmp` including the real site and upstream files.
+
+    `upstreams` ("127.0.0.1:PORT" each) replace the one app server of the upstream file;
+    `ports` (http, https) replace ports 80 and 443 on the loopback address.
+    """
+    self_signed_certificate(tmp)
+    site = SITE.read_text().replace("/etc/maraude/tls/", f"{tmp}/")
+    if ports:
+        http_port, https_port = ports
+        site = re.sub(r"listen \[::\]:\d+[^;]*;\n", "", site)
+        site = site.replace("listen 80 ", f"listen 127.0.0.1:{http_port} ")
+        site = site.replace("listen 443 ", f"listen 127.0.0.1:{https_port} ")
+    (tmp / "site.conf").write_text(site)
+    upstream_conf = UPSTREAM.read_text()
+    assert UPSTREAM_LINE in upstream_conf, "deploy/nginx/maraude-upstream.conf changed: adapt this helper"
+    if upstreams:
+        lines = "\n    ".join(UPSTREAM_LINE.replace("127.0.0.1:8000", u) for u in upstreams)
+        upstream_conf = upstream_conf.replace(UPSTREAM_LINE, lines)
+    (tmp / "upstream.conf").write_text(upstream_conf)
+    temp_paths = "\n".join(
+        f"    {kind}_temp_path {tmp}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    conf = tmp / "nginx.conf"
+    conf.write_text(
+        f"""
+daemon off;
+master_process off;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+events {{ worker_connections {connections}; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+{temp_paths}
+    include {tmp}/upstream.conf;
+    include {tmp}/site.conf;
+}}
+"""
+    )
+    return conf
+
+
+class NginxServer:
+    """nginx with the real site file on free loopback ports, proxying to the given app servers."""
+
+    def __init__(self, tmp: Path, upstreams: list[str], *, connections: int = 64) -> None:
+        self.tmp = tmp
+        self.ports = (free_port(), free_port())
+        self.conf = nginx_conf(tmp, upstreams=upstreams, ports=self.ports, connections=connections)
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def https_port(self) -> int:
+        return self.ports[1]
+
+    def start(self) -> NginxServer:
+        assert NGINX, "nginx is not installed (make nginx)"
+        log = self.tmp / "nginx.out"
+        with log.open("wb") as out:
+            self.process = subprocess.Popen(
+                [NGINX, "-p", str(self.tmp), "-c", str(self.conf)],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + 15
+        while True:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=0.05)
+                raise AssertionError(f"nginx exited: {log.read_text()}")
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.https_port), 1):
+                return self
+            assert time.monotonic() < deadline, "nginx did not listen within 15 s"
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)

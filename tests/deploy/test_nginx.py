@@ -6,92 +6,21 @@ made for the test; ports are rewritten to free local ones.
 
 from __future__ import annotations
 
-import contextlib
 import re
-import shutil
-import socket
 import ssl
 import subprocess
-import time
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-from tests.deploy.server import Browser
+from tests.deploy.server import NGINX, SITE, Browser, NginxServer, nginx_conf, self_signed_certificate
 from tests.deploy.support import ROOT
 
 pytestmark = pytest.mark.slow
 
-NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
-SITE = ROOT / "deploy" / "nginx" / "maraude.conf"
-UPSTREAM = ROOT / "deploy" / "nginx" / "maraude-upstream.conf"
 UNITS = {"k": 1024, "m": 1024 * 1024, "g": 1024**3}
 
 needs_nginx = pytest.mark.skipif(NGINX is None, reason="nginx not installed (run `make nginx`)")
-
-
-def _self_signed_certificate(directory: Path) -> None:
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=maraude.example.org",
-            "-keyout",
-            str(directory / "privkey.pem"),
-            "-out",
-            str(directory / "fullchain.pem"),
-        ],
-        check=True,
-        capture_output=True,
-    )
-
-
-def _configure(tmp: Path, *, upstream: str = "", ports: tuple[int, int] | None = None) -> Path:
-    """A self-contained nginx.conf in `tmp` including the real site and upstream files."""
-    _self_signed_certificate(tmp)
-    site = SITE.read_text().replace("/etc/maraude/tls/", f"{tmp}/")
-    if ports:
-        http_port, https_port = ports
-        site = re.sub(r"listen \[::\]:\d+[^;]*;\n", "", site)
-        site = site.replace("listen 80 ", f"listen 127.0.0.1:{http_port} ")
-        site = site.replace("listen 443 ", f"listen 127.0.0.1:{https_port} ")
-    (tmp / "site.conf").write_text(site)
-    upstream_conf = UPSTREAM.read_text()
-    if upstream:
-        upstream_conf = upstream_conf.replace("127.0.0.1:8000", upstream)
-    (tmp / "upstream.conf").write_text(upstream_conf)
-    temp_paths = "\n".join(
-        f"    {kind}_temp_path {tmp}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    conf = tmp / "nginx.conf"
-    conf.write_text(
-        f"""
-daemon off;
-master_process off;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log off;
-{temp_paths}
-    include {tmp}/upstream.conf;
-    include {tmp}/site.conf;
-}}
-"""
-    )
-    return conf
 
 
 def _size_in_bytes(value: str) -> int:
@@ -101,7 +30,7 @@ def _size_in_bytes(value: str) -> int:
 
 @needs_nginx
 def test_site_file_passes_nginx_config_test(tmp_path):
-    conf = _configure(tmp_path)
+    conf = nginx_conf(tmp_path)
 
     checked = subprocess.run(
         [NGINX, "-t", "-p", str(tmp_path), "-c", str(conf)], capture_output=True, text=True
@@ -115,7 +44,7 @@ def test_site_file_passes_nginx_config_test(tmp_path):
 @needs_nginx
 def test_compose_layout_passes_nginx_config_test(tmp_path):
     """compose.yaml mounts the site as conf.d/default.conf and the compose upstream beside it."""
-    _self_signed_certificate(tmp_path)
+    self_signed_certificate(tmp_path)
     conf_d = tmp_path / "conf.d"
     conf_d.mkdir()
     site = SITE.read_text().replace("/etc/maraude/tls/", f"{tmp_path}/")
@@ -150,38 +79,14 @@ def test_upload_limit_matches_the_app_and_proxy_waits_longer_than_gunicorn():
     assert "return 301 https://$host$request_uri;" in site
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def nginx_in_front(production, tmp_path):
     """nginx with the real site file, proxying to the session's gunicorn server."""
-    ports = (_free_port(), _free_port())
-    conf = _configure(tmp_path, upstream=f"127.0.0.1:{production.server.port}", ports=ports)
-    log = tmp_path / "nginx.out"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [NGINX, "-p", str(tmp_path), "-c", str(conf)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    nginx = NginxServer(tmp_path, [f"127.0.0.1:{production.server.port}"]).start()
     try:
-        deadline = time.monotonic() + 15
-        while True:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=0.05)
-                pytest.fail(f"nginx exited: {log.read_text()}")
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", ports[1]), 1):
-                break
-            assert time.monotonic() < deadline, "nginx did not listen within 15 s"
-        yield ports
+        yield nginx.ports
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        nginx.stop()
 
 
 def _https(port: int, method: str, path: str, *, body: bytes | None = None, headers=None):
