@@ -126,6 +126,8 @@ class PushContext:
                     Prefetch("orientation_links", queryset=Orientation.objects.order_by("pk")),
                 )
             }
+        # An update re-checks the stored contact's place even when it does not change it.
+        hotspot_ids.update(c.hotspot_id for c in contacts.values() if c.hotspot_id)
         sessions = {}
         if session_uuids:
             sessions = {

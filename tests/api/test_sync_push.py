@@ -87,6 +87,20 @@ def test_an_update_on_the_current_version_is_applied(field):
     assert list(contact.actions.values_list("code", flat=True)) == ["direct_advice"]
 
 
+def test_an_update_that_leaves_the_place_alone_keeps_it_in_a_batch_naming_no_place(field):
+    """Found by bench/load.py: the stored place was re-checked against the batch's places only."""
+    worker, session, client = field
+    hotspot = HotspotFactory(organisation=worker.organisation)
+    op = contact_create(session, hotspot=hotspot.pk)
+    push(client, [op])
+
+    response = push(client, [contact_update(op["uuid"], 1, note="Revue plus tard")])
+
+    assert statuses(response) == ["updated"]
+    contact = Contact.objects.get(uuid=op["uuid"])
+    assert (contact.hotspot, contact.note) == (hotspot, "Revue plus tard")
+
+
 def test_a_replayed_update_is_a_duplicate_not_a_conflict(field):
     _worker, session, client = field
     op = contact_create(session)
