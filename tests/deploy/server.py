@@ -122,13 +122,21 @@ class Browser:
         )
 
 
+def configured_workers() -> int:
+    """The worker count deploy/gunicorn.conf.py picks on this machine."""
+    config: dict = {}
+    exec((ROOT / "deploy" / "gunicorn.conf.py").read_text(), config)  # noqa: S102
+    return config["workers"]
+
+
 class GunicornServer:
     """gunicorn maraude.wsgi in its own process group, on a port the kernel picks."""
 
-    def __init__(self, env: dict[str, str], log_path: Path, *, workers: int = 2) -> None:
+    def __init__(self, env: dict[str, str], log_path: Path, *, workers: int | None = 2) -> None:
+        """`workers=None`: as many as deploy/gunicorn.conf.py gives this machine."""
         self.env = env
         self.log_path = log_path
-        self.workers = workers
+        self.workers = workers or configured_workers()
         self.process: subprocess.Popen | None = None
         self.port = 0
 

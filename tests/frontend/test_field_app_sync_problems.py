@@ -59,7 +59,19 @@ def test_record_refused_by_the_server_is_shown_in_words_and_can_be_fixed(page, c
     assert list(contact.concerns.values_list("code", flat=True)) == ["running_away"]
 
 
-def test_new_service_worker_with_records_queued_loses_none(
+QUEUE_CONTACTS = """
+async ({ n, session, hotspot }) => {
+  const store = await import('/static/frontend_pwa/js/store.js');
+  for (let i = 0; i < n; i += 1) {
+    await store.saveContact({ data: { session, hotspot, occurred_at: new Date().toISOString(),
+      age_band: '15_17', gender: 'girl', level: 'exchange', concerns: [], actions: [],
+      orientations: [], person_code: '', note: '' } });
+  }
+}
+"""
+
+
+def test_new_service_worker_with_a_full_outbox_loses_and_duplicates_none(
     page, context, live_server, world, tmp_path, monkeypatch
 ):
     sign_in(page, live_server.url, world.worker.username)
@@ -68,7 +80,14 @@ def test_new_service_worker_with_records_queued_loses_none(
     context.route(re.compile(r".*/api/v1/sync/.*"), lambda route: route.abort())
     for _ in range(3):
         log_contact(page)
-    assert pending_count(page) == "4"  # the session start and three contacts
+    # A long night offline: a full outbox, saved as the contact screen saves.
+    page.evaluate(
+        QUEUE_CONTACTS, {"n": 197, "session": str(world.session.uuid), "hotspot": world.hotspots[0].pk}
+    )
+    assert pending_count(page) == "201"  # the session start and 200 contacts
+    open_tab(page, "Récents")
+    queued = set(page.locator(".contact-item").evaluate_all("els => els.map(e => e.dataset.uuid)"))
+    assert len(queued) == 200
 
     # A new release: same worker logic, new version and precache.
     source = Path(settings.PWA_SERVICE_WORKER_PATH).read_text(encoding="utf-8")
@@ -88,12 +107,14 @@ def test_new_service_worker_with_records_queued_loses_none(
     unlock(page)
     open_tab(page, "Synchro")
     expect(page.locator("[data-screen=sync]")).to_contain_text("test-update")
-    assert pending_count(page) == "4"
+    assert pending_count(page) == "201"
     assert Contact.objects.count() == 0
 
     context.unroute(re.compile(r".*/api/v1/sync/.*"))
     wait_synced(page)
-    assert Contact.objects.count() == 3
+    stored = [str(u) for u in Contact.objects.values_list("uuid", flat=True)]
+    assert len(queued - set(stored)) == 0  # lost
+    assert len(stored) - len(queued) == 0  # duplicated
 
 
 def test_revoked_device_wipes_its_local_data(page, live_server, world):
