@@ -55,7 +55,8 @@ def production(tmp_path_factory):
         "LOG_LEVEL": "WARNING",
     }
     if _redis_answers():  # the shared cache several app servers use
-        env["REDIS_URL"] = REDIS_URL
+        # Keys of this run only (other runs share the Redis database): removed at the end.
+        env.update(REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=name)
     server = None
     try:
         manage("migrate", "--no-input", "-v0", env=env)
@@ -68,3 +69,9 @@ def production(tmp_path_factory):
         if server:
             server.stop()
         drop_database(name)
+        if "REDIS_URL" in env:
+            import redis
+
+            cache = redis.Redis.from_url(REDIS_URL)
+            for key in cache.scan_iter(match=f"{name}:*", count=500):
+                cache.delete(key)

@@ -219,6 +219,7 @@ def test_storage_erased_by_the_browser_is_said_with_what_was_lost_never_an_empty
 
     go_online(page, context)
     lost.get_by_role("button", name="Se reconnecter").click()
+    expect(page.locator("[data-screen=enrol]")).to_be_visible()
     sign_in(page, live_server.url, world.worker.username)
     # Same phone, same install: the earlier device is replaced, not left active beside the new one.
     assert Device.objects.filter(owner=world.worker, revoked_at=None).count() == 1

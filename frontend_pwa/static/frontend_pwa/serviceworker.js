@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "8563f2627e1a";
+const VERSION = "1f8a7f8f3a58";
 const PRECACHE = [
   "/app/",
   "/manifest.json",

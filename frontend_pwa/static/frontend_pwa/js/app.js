@@ -198,7 +198,8 @@ async function showStorageLost() {
           type: "button",
           class: "primary big",
           onclick: async () => {
-            await wipe(); // the empty database the browser left, and the ledger (not the install id)
+            ledger.reset(); // read: not said again, even if the page closes during the wipe
+            await wipe(); // the empty database the browser left (the install id stays)
             app.navigate("session");
           },
         },
