@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "1f8a7f8f3a58";
+const VERSION = "4ac0ae8ac516";
 const PRECACHE = [
   "/app/",
   "/manifest.json",
@@ -17,6 +17,7 @@ const PRECACHE = [
   "/static/frontend_pwa/js/i18n.js",
   "/static/frontend_pwa/js/ledger.js",
   "/static/frontend_pwa/js/lock.js",
+  "/static/frontend_pwa/js/notices.js",
   "/static/frontend_pwa/js/outbox.js",
   "/static/frontend_pwa/js/pii-check.js",
   "/static/frontend_pwa/js/refs.js",

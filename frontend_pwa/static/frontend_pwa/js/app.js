@@ -5,9 +5,10 @@ import { bus, get, isStorageFull, isUnlocked, metaGet, metaSet, wipe } from "./d
 import { setLang, t } from "./i18n.js";
 import * as ledger from "./ledger.js";
 import * as lock from "./lock.js";
+import * as notices from "./notices.js";
 import * as outbox from "./outbox.js";
 import * as sync from "./sync.js";
-import { announce, dateTime, focusScreen, h, mount } from "./ui.js";
+import { announce, focusScreen, h, mount } from "./ui.js";
 import * as enrolView from "./views/enrol.js";
 import * as unlockView from "./views/unlock.js";
 import * as sessionView from "./views/session.js";
@@ -151,64 +152,16 @@ function updateNet() {
 
 /** On every screen while the server does not recognise this phone: sign in again. */
 function updateSignInBanner() {
-  const banner = document.getElementById("signin-banner");
-  if (!(isUnlocked() && sync.state.needsSignIn)) {
-    banner?.remove();
-    return;
-  }
-  if (banner) return;
-  document.getElementById("shell").prepend(
-    h(
-      "div",
-      { id: "signin-banner", class: "banner alert", role: "alert" },
-      h("span", {}, t("The server no longer recognises this phone: nothing is sent until you sign in again. Your records are kept.")),
-      h("button", { type: "button", class: "primary", onclick: () => app.navigate("signin") }, t("Sign in again")),
-    ),
-  );
+  notices.signInBanner(isUnlocked() && sync.state.needsSignIn, () => app.navigate("signin"));
 }
 
-/**
- * The browser erased the app's storage (evicted, cleared): say what was lost, from the ledger
- * kept apart from the database, instead of showing an empty app as if nothing had happened.
- */
-async function showStorageLost() {
-  const mark = ledger.read();
+/** The browser erased the app's storage: stop everything and say what was lost. */
+function showStorageLost() {
   sync.stop();
   renderSeq += 1;
   tabs.hidden = true;
   hideButton.hidden = true;
-  document.getElementById("signin-banner")?.remove();
-  const lost = mark.outbox || 0;
-  const summary = lost
-    ? t("{n} records had not reached the server: they are lost. Tell your coordinator.", { n: lost })
-    : t("Nothing was waiting to be sent: everything had reached the server.");
-  main.removeAttribute("aria-busy");
-  mount(
-    main,
-    h(
-      "section",
-      { class: "card", "data-screen": "storage-lost", "data-lost": String(lost) },
-      h("h1", {}, t("This phone's storage was erased")),
-      h("p", {}, t("The browser erased the app's data on this phone (storage cleared, or space taken back).")),
-      h("p", { class: "error" }, summary),
-      h("p", {}, t("Last successful sync: {time}", { time: dateTime(mark.last_sync) })),
-      h(
-        "button",
-        {
-          type: "button",
-          class: "primary big",
-          onclick: async () => {
-            ledger.reset(); // read: not said again, even if the page closes during the wipe
-            await wipe(); // the empty database the browser left (the install id stays)
-            app.navigate("session");
-          },
-        },
-        t("Sign in again"),
-      ),
-    ),
-  );
-  focusScreen(main);
-  announce(summary);
+  notices.storageLost(main, () => app.navigate("session"));
 }
 
 async function wipeAndRestart(reasonText) {
@@ -336,16 +289,7 @@ async function boot() {
   window.addEventListener("unhandledrejection", (event) => {
     if (!isStorageFull(event.reason)) return;
     event.preventDefault();
-    const text = t("Not saved: this phone's storage is full. Free some space, then try again.");
-    document.getElementById("storage-full-banner")?.remove();
-    document.getElementById("shell").prepend(
-      h(
-        "div",
-        { id: "storage-full-banner", class: "banner alert", role: "alert" },
-        h("span", {}, text),
-        h("button", { type: "button", onclick: (e) => e.target.closest(".banner").remove() }, t("Close")),
-      ),
-    );
+    notices.storageFull();
   });
   await lock.watchIdle();
   registerWorker();
@@ -354,7 +298,7 @@ async function boot() {
   }
   // Signed in before, yet no database: the browser erased it.
   if (ledger.read().enrolled && !(await metaGet("enrolled"))) {
-    await showStorageLost();
+    showStorageLost();
     performance.mark("maraude:interactive");
     return;
   }
