@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.pwa_load import CHROMIUM_ARGS, PASSWORD, PIN, Server, throttle  # noqa: E402
+from bench.pwa_load import CHROMIUM_ARGS, Server, throttle  # noqa: E402
+from tests.frontend.fieldapp import sign_in  # noqa: E402
 
 # Queues `total` operations for a week of nights, offline. Returns timings (ms).
 QUEUE_WEEK = """
@@ -115,14 +116,7 @@ def main() -> None:
                 viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="fr-FR"
             )
             page = context.new_page()
-            page.goto(f"{server.url}/app/")
-            page.get_by_label("Identifiant").fill("bench")
-            page.get_by_label("Mot de passe").fill(PASSWORD)
-            page.get_by_role("button", name="Se connecter").click()
-            page.get_by_label("Code (au moins 6 chiffres)").fill(PIN)
-            page.get_by_label("Code, à nouveau").fill(PIN)
-            page.get_by_role("button", name="Enregistrer le code").click()
-            page.locator("[data-screen=session]").get_by_text("Bench").wait_for()
+            sign_in(page, server.url, "bench")  # as the browser tests do: signed in, synced
             page.wait_for_function(
                 "async () => (await (await import('/static/frontend_pwa/js/db.js'))"
                 ".list('ref:hotspot:')).length > 0"

@@ -31,6 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.deploy.phone import contact_create  # noqa: E402
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -62,23 +64,7 @@ def call(conn: http.client.HTTPConnection, method: str, path: str, body=None, to
 
 
 def make_contact(session_uuid: str, moment: dt.datetime, i: int) -> dict:
-    when = (moment - dt.timedelta(seconds=i % 3600)).isoformat()
-    return {
-        "op": "contact.create",
-        "uuid": str(uuid.uuid4()),
-        "client_created_at": when,
-        "client_updated_at": when,
-        "data": {
-            "session": session_uuid,
-            "occurred_at": when,
-            "age_band": ["13_14", "15_17", "18_21"][i % 3],
-            "gender": ["girl", "boy", "unknown"][i % 3],
-            "level": "exchange",
-            "is_first_contact": i % 4 == 0,
-            "concerns": ["running_away", "psychological_suffering"][: 1 + i % 2],
-            "actions": ["prevention_talk", "direct_advice"][: 1 + i % 2],
-        },
-    }
+    return contact_create(session_uuid, i=i, at=moment - dt.timedelta(seconds=i % 3600))
 
 
 def main() -> None:

@@ -161,9 +161,15 @@ def now_iso(offset: dt.timedelta = dt.timedelta()) -> str:
 
 
 def contact_create(
-    session_uuid: str, *, minutes_ago: float = 5, i: int = 0, hotspot: int | None = None
+    session_uuid: str,
+    *,
+    minutes_ago: float = 5,
+    i: int = 0,
+    hotspot: int | None = None,
+    at: dt.datetime | None = None,
 ) -> dict:
-    when = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes_ago)).isoformat()
+    """A street contact; `i` varies its age band, gender, concerns and actions."""
+    when = (at or dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes_ago)).isoformat()
     data = {
         "session": session_uuid,
         "occurred_at": when,

@@ -36,6 +36,16 @@ def local_uuids(page) -> set[str]:
     return set(page.locator(".contact-item").evaluate_all("els => els.map(e => e.dataset.uuid)"))
 
 
+def offline_with_contacts(page, context, live_server, world, count: int) -> set[str]:
+    """Signed in, the planned session started, `count` contacts logged offline: their uuids."""
+    sign_in(page, live_server.url, world.worker.username)
+    context.set_offline(True)  # before the session starts: its start is queued too, always
+    start_planned_session(page, "Maraude gare")
+    for _ in range(count):
+        log_contact(page)
+    return local_uuids(page)
+
+
 def lost_and_duplicated(expected: set[str]) -> tuple[int, int]:
     stored = [str(u) for u in Contact.objects.values_list("uuid", flat=True)]
     return len(expected - set(stored)), len(stored) - len(set(stored)) + len(set(stored) - expected)
@@ -44,12 +54,7 @@ def lost_and_duplicated(expected: set[str]) -> tuple[int, int]:
 def test_a_503_with_retry_after_is_waited_out_then_the_phone_resumes_by_itself(
     page, context, live_server, world
 ):
-    sign_in(page, live_server.url, world.worker.username)
-    start_planned_session(page, "Maraude gare")
-    context.set_offline(True)
-    for _ in range(3):
-        log_contact(page)
-    expected = local_uuids(page)
+    expected = offline_with_contacts(page, context, live_server, world, 3)
     attempts: list[float] = []
 
     def unavailable(route):
@@ -77,12 +82,7 @@ def test_a_503_with_retry_after_is_waited_out_then_the_phone_resumes_by_itself(
 
 
 def test_a_413_from_the_proxy_halves_the_batch_until_it_passes(page, context, live_server, world):
-    sign_in(page, live_server.url, world.worker.username)
-    start_planned_session(page, "Maraude gare")
-    context.set_offline(True)
-    for _ in range(5):
-        log_contact(page)
-    expected = local_uuids(page)
+    expected = offline_with_contacts(page, context, live_server, world, 5)
     sizes: list[int] = []
 
     def proxy_limit(route):

@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "4ac0ae8ac516";
+const VERSION = "2d1dc115ed10";
 const PRECACHE = [
   "/app/",
   "/manifest.json",

@@ -225,3 +225,25 @@ test("the server's clock is remembered, so edit windows are judged on its time",
   const offset = await db.get("state:server_time_offset");
   assert.ok(Math.abs(offset + ahead) < 5_000, offset);
 });
+
+test("the network coming back does not undercut the server's Retry-After", async () => {
+  await queueContacts(1);
+  server.handler = () => json(503, { code: "unavailable" }, { "Retry-After": "120" });
+  await sync.syncNow("test");
+  const before = server.requests.length;
+
+  sync.start({ revoked: async () => {} }); // listens for "online" (and syncs once on opening)
+  await until(() => server.requests.length > before && !sync.state.running);
+  const afterStart = server.requests.length;
+  globalThis.window.dispatchEvent(new Event("online"));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  sync.stop();
+
+  assert.equal(server.requests.length, afterStart, "no request on 'online' while told to wait");
+  assert.ok(Date.parse(sync.state.nextAttemptAt) - Date.now() > 100_000);
+});
+
+async function until(condition) {
+  for (let i = 0; i < 500 && !condition(); i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.ok(condition());
+}

@@ -239,6 +239,9 @@ export function stop() {
 }
 
 function onOnline() {
+  // The network is back: try now — unless the server itself asked to wait (503, 429).
+  const waiting = state.nextAttemptAt && Date.parse(state.nextAttemptAt) > Date.now();
+  if (waiting && state.lastError !== "network") return;
   state.failures = 0;
   syncNow("online");
 }

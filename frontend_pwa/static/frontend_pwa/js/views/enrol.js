@@ -10,6 +10,13 @@ import { announce, dateTime, field, h, mount } from "../ui.js";
 
 let enrolment = null; // kept in memory only until the PIN exists to encrypt it
 
+/** Why a sign-in failed, in words (`offline`: what to say without a network). */
+export function refusal(err, offline) {
+  if (err.kind === "network") return offline;
+  if (err.status === 429) return t("Too many attempts. Wait a few minutes and try again.");
+  return t("Sign-in refused: check your username and password.");
+}
+
 export function render(root, app) {
   if (enrolment) return renderPin(root, app);
   const error = h("p", { class: "error", role: "alert", id: "enrol-error" });
@@ -35,12 +42,7 @@ export function render(root, app) {
           });
           app.navigate("session"); // shows the PIN step
         } catch (err) {
-          error.textContent =
-            err.kind === "network"
-              ? t("No network: the first sign-in needs a connection.")
-              : err.status === 429
-                ? t("Too many attempts. Wait a few minutes and try again.")
-                : t("Sign-in refused: check your username and password.");
+          error.textContent = refusal(err, t("No network: the first sign-in needs a connection."));
         } finally {
           submit.disabled = false;
         }

@@ -8,6 +8,7 @@ import { t } from "../i18n.js";
 import * as ledger from "../ledger.js";
 import * as sync from "../sync.js";
 import { field, h, mount } from "../ui.js";
+import { refusal } from "./enrol.js";
 
 export const live = false;
 
@@ -53,12 +54,7 @@ export function form(app) {
           await sync.syncNow("reenrol");
           app.navigate("sync");
         } catch (err) {
-          msg.textContent =
-            err.kind === "network"
-              ? t("No network: signing in needs a connection.")
-              : err.status === 429
-                ? t("Too many attempts. Wait a few minutes and try again.")
-                : t("Sign-in refused: check your username and password.");
+          msg.textContent = refusal(err, t("No network: signing in needs a connection."));
         } finally {
           submit.disabled = false;
         }
