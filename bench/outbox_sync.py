@@ -81,10 +81,15 @@ SYNC_ONCE = """
 async () => {
   const sync = await import('/static/frontend_pwa/js/sync.js');
   const outbox = await import('/static/frontend_pwa/js/outbox.js');
+  performance.clearResourceTimings();
   const t0 = performance.now();
   const ok = await sync.syncNow('bench');
   const ms = performance.now() - t0;
-  return { ok, ms, left: (await outbox.all()).length, error: sync.state.lastError };
+  // Time spent waiting for the server's answers (request sent to last byte received).
+  const api = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/v1/sync/'));
+  const serverMs = api.reduce((sum, e) => sum + (e.responseEnd - e.requestStart), 0);
+  const left = (await outbox.all()).length;
+  return { ok, ms, serverMs, requests: api.length, left, error: sync.state.lastError };
 }
 """
 
@@ -154,7 +159,10 @@ def main() -> None:
         f"{sum(times[-tenth:]) / tenth:.0f} ms with {len(times) - tenth:,} queued"
     )
     print(f"  counting what waits (decrypting the outbox): {pending['ms']:.0f} ms")
-    print(f"  one sync (push in batches, every result, pull): {outcome['ms'] / 1000:.1f} s")
+    print(
+        f"  one sync (push in batches, every result, pull): {outcome['ms'] / 1000:.1f} s, of which "
+        f"{outcome['serverMs'] / 1000:.1f} s waiting for the server's {outcome['requests']} answers"
+    )
     print(
         f"  sync succeeded: {outcome['ok']} · left in the outbox: {outcome['left']}"
         f" · error: {outcome['error']}"
