@@ -62,9 +62,11 @@ class PhoneResult:
     created: int = 0
     statuses: Counter = field(default_factory=Counter)
     answers: Counter = field(default_factory=Counter)  # HTTP status of every request (0: none)
-    retries: int = 0
+    retries: int = 0  # batches sent again after no answer, a 5xx or a 429
+    replays: int = 0  # batches sent again on purpose, as if their answer had been lost
     push_latencies: list[float] = field(default_factory=list)
     pull_latencies: list[float] = field(default_factory=list)
+    snapshot_latencies: list[float] = field(default_factory=list)  # the first, full pull
     expected: dict[str, int] = field(default_factory=dict)  # contact uuid -> version on the server
     pulled: dict[str, int] = field(default_factory=dict)  # contact uuid -> version from the cursor
     snapshot: dict[str, int] = field(default_factory=dict)  # contact uuid -> version, fresh snapshot
@@ -88,6 +90,8 @@ def live_a_night(spec: PhoneSpec, port: int, deadline: float, think: float, seed
     result = PhoneResult(spec.username)
     try:
         apply_pull(result.pulled, phone.pull_all())
+        result.snapshot_latencies = phone.latencies[PULL][:]  # all 50 phones at once: apart
+        phone.latencies[PULL].clear()
         started = False
         while time.monotonic() < deadline:
             batch = [] if started else [session_start(spec.session)]
@@ -104,9 +108,10 @@ def live_a_night(spec: PhoneSpec, port: int, deadline: float, think: float, seed
                 )
             before = len(phone.log)
             answer = phone.push_until_answered(batch)
-            if answer.status == 200 and rng.random() < 0.05:
-                answer = phone.push_until_answered(batch)  # the answer was lost: the phone resends
             result.retries += len(phone.log) - before - 1
+            if answer.status == 200 and rng.random() < 0.05:
+                result.replays += 1
+                answer = phone.push_until_answered(batch)  # the answer was lost: the phone resends
             if answer.status != 200:
                 result.problems.append(f"push answered {answer.status}: {answer.body}")
                 break
@@ -346,6 +351,7 @@ def main() -> None:
     answers = sum((r.answers for r in results), Counter())
     pushes = [x for r in results for x in r.push_latencies]
     pulls = [x for r in results for x in r.pull_latencies]
+    snapshots = [x for r in results for x in r.snapshot_latencies]
     created = sum(r.created for r in results)
     problems = [p for r in results for p in r.problems]
     errors = sum(n for status, n in answers.items() if status != 200)
@@ -358,7 +364,7 @@ def main() -> None:
         f"operations answered: {sum(statuses.values()):,} "
         f"({', '.join(f'{k} {v:,}' for k, v in statuses.items())})"
     )
-    for label, values in (("push", pushes), ("pull", pulls)):
+    for label, values in (("push", pushes), ("pull", pulls), ("first snapshot pull", snapshots)):
         print(
             f"{label}: {len(values):,} requests, {len(values) / elapsed:,.1f}/s — "
             f"p50 {percentile(values, 0.5):.0f} ms, p95 {percentile(values, 0.95):.0f} ms, "
@@ -366,8 +372,8 @@ def main() -> None:
             f"mean {statistics.fmean(values) * 1000 if values else 0:.0f} ms"
         )
     print(
-        f"errors: {errors} non-200 answers ({dict(answers)}), {sum(r.retries for r in results)} resends, "
-        f"{len(problems)} phone problems"
+        f"errors: {errors} non-200 answers ({dict(answers)}), {sum(r.retries for r in results)} retries; "
+        f"{sum(r.replays for r in results)} batches replayed on purpose; {len(problems)} phone problems"
     )
     for problem in problems[:10]:
         print("   ", problem)
