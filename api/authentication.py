@@ -38,6 +38,11 @@ class DeviceTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("Unknown device token."), code="invalid_token")
         if not devices.is_usable(device):
             raise DeviceRevoked()
+        if device.signed_out_at is not None:
+            # After a password reset: sign in again (the phone keeps its data; not a wipe).
+            raise exceptions.AuthenticationFailed(
+                _("This phone was signed out when the password changed. Sign in again."), code="signed_out"
+            )
         devices.touch(device)
         return device.owner, device
 

@@ -1,12 +1,13 @@
 from django.urls import path
 
+from accounts.views.signin import LoginView, LogoutView
 from frontend_pwa import views, views_devices
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("app/", views.field_app, name="field_app"),
-    path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", LogoutView.as_view(), name="logout"),
     path("devices/", views_devices.device_list, name="devices"),
     path("devices/<uuid:pk>/revoke/", views_devices.device_revoke, name="device-revoke"),
 ]

@@ -1,13 +1,16 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views.signin import AdminLoginView, LogoutView
 from maraude.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The admin's sign-in is the site's: the same rule, the same second factor (one door each).
+    path("admin/login/", AdminLoginView.as_view(), name="admin-login"),
+    path("admin/logout/", LogoutView.as_view(), name="admin-logout"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
     path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("reports/", include("reports.urls")),
@@ -15,6 +18,5 @@ urlpatterns = [
     path("", include("pwa.urls")),
     path("", include("frontend_pwa.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No /media/ route, in development either: place photos are served only by the scoped view
+# (planning.views.places.hotspot_photo), never as public files.

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from outreach import journal
 from outreach.models import (
     Action,
     Concern,
@@ -25,7 +23,6 @@ from outreach.models import (
     SessionTally,
     Team,
     Territory,
-    User,
 )
 
 admin.site.site_header = _("Maraude administration")
@@ -66,45 +63,6 @@ class TeamAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organisation", "territories"]
     list_select_related = ["organisation"]
     readonly_fields = ["created_at"]
-
-
-@admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "role", "organisation", "team", "is_active", "last_login"]
-    list_filter = ["role", "is_active", "organisation"]
-    search_fields = ["username", "first_name", "last_name", "email"]
-    autocomplete_fields = ["organisation", "team"]
-    list_select_related = ["organisation", "team"]
-    fieldsets = (
-        *DjangoUserAdmin.fieldsets,
-        (_("Maraude"), {"fields": ("role", "organisation", "team")}),
-    )
-    add_fieldsets = (
-        *DjangoUserAdmin.add_fieldsets,
-        (_("Maraude"), {"fields": ("role", "organisation", "team")}),
-    )
-
-    def save_model(self, request, obj, form, change):
-        watched = {
-            "role",
-            "organisation",
-            "team",
-            "is_staff",
-            "is_superuser",
-            "is_active",
-            "groups",
-            "user_permissions",
-        }
-        changed = sorted(watched.intersection(form.changed_data))
-        super().save_model(request, obj, form, change)
-        if changed:
-            journal.log_permission_change(
-                actor=request.user,
-                subject=obj.get_username(),
-                request=request,
-                fields=changed,
-                role=obj.role,
-            )
 
 
 @admin.register(FundingAgreement)

@@ -1,3 +1,4 @@
+from outreach.models.accounts import Invitation, PasskeyDevice, RecoveryCode, RecoveryCodeDevice
 from outreach.models.contacts import Contact, Orientation
 from outreach.models.devices import Device
 from outreach.models.funding import FundingAgreement
@@ -30,15 +31,19 @@ __all__ = [
     "FunderSummarySchedule",
     "FundingAgreement",
     "Hotspot",
+    "Invitation",
     "JournalEntry",
     "MonthlyPersonRollup",
     "MonthlyRollup",
     "Organisation",
     "Orientation",
+    "PasskeyDevice",
     "OutreachSession",
     "PartnerService",
     "PersonRollup",
     "PlatformCategory",
+    "RecoveryCode",
+    "RecoveryCodeDevice",
     "RollupLedger",
     "RouteStop",
     "SessionTally",

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from outreach.demo.generate import build_demo
 from outreach.models import Contact, JournalEntry, User
+from tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def admin_client(client):
     build_demo(contacts=60, months=1, seed=5)
-    client.force_login(User.objects.get(username="demo-admin"))
+    sign_in(client, User.objects.get(username="demo-admin"))
     return client
 
 
