@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import secrets
 
+import requests
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.django_client import OAuth
 from django.conf import settings
@@ -105,9 +106,15 @@ def identity(request) -> tuple[Identity, str]:
         id_claims = token.get("userinfo")
         if not id_claims:
             raise ProConnectError("no ID token")
-        response = app.get(app.load_server_metadata()["userinfo_endpoint"], token=token)
+        # ProConnect's access token lives 60 s, which Authlib's refresh margin already counts as
+        # expired: send it as it is.
+        response = requests.get(
+            app.load_server_metadata()["userinfo_endpoint"],
+            headers={"Authorization": f"Bearer {token['access_token']}"},
+            timeout=TIMEOUT_SECONDS,
+        )
         response.raise_for_status()
-    except (OAuthError, OSError, KeyError) as exc:
+    except (OAuthError, OSError, KeyError, requests.RequestException) as exc:
         raise ProConnectError(str(exc)) from exc
     if response.headers.get("Content-Type", "").split(";")[0].strip() == "application/jwt":
         claims = _decode_userinfo(app, response.content, id_claims)

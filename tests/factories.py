@@ -92,6 +92,14 @@ class FunderUserFactory(UserFactory):
     organisation = factory.SubFactory(FunderFactory)
 
 
+class AdminFactory(UserFactory):
+    role = Role.ADMIN
+    team = None
+    organisation = None
+    is_staff = True
+    is_superuser = True
+
+
 class HotspotFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Hotspot

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
 
 from outreach.models import User
 from outreach.services import invitations, signin
@@ -34,9 +33,11 @@ def _account_for(email: str) -> User | None:
     return matches[0] if len(matches) == 1 else None
 
 
-@transaction.atomic
 def sign_in(*, request, identity: Identity) -> tuple[User, str | None]:
-    """(the account, the second factor already proven or None), or signin.SignInRefused."""
+    """(the account, the second factor already proven or None), or signin.SignInRefused.
+
+    Not one transaction: a refusal's journal entry and failure count must outlive the refusal.
+    """
     email = identity.email.strip().lower()
     user = _account_for(email)
     if user is None:
