@@ -46,7 +46,8 @@ class UserAdmin(DjangoUserAdmin):
         messages.info(
             request,
             _(
-                "Passwords are never typed by someone else: use the action “Issue a one-time password reset link”."
+                "Passwords are never typed by someone else: "
+                "use the action “Issue a one-time password reset link”."
             ),
         )
         return redirect(reverse("admin:outreach_user_change", args=[id]))

@@ -26,7 +26,7 @@ from outreach.services.federation import Identity
 CLAIMS = json.dumps({"id_token": {"amr": {"essential": True}}})
 TIMEOUT_SECONDS = 10
 SIGNING_ALGORITHMS = ["RS256", "ES256"]
-ID_TOKEN_SESSION_KEY = "proconnect_id_token"
+ID_TOKEN_SESSION_KEY = "proconnect_id_token"  # noqa: S105 — a session key name
 
 
 class ProConnectError(Exception):

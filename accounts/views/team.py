@@ -67,8 +67,7 @@ def team(request: HttpRequest) -> HttpResponse:
             return _handover(
                 request, title=_("Invitation created"), url=url, account=invitation.username, emailed=emailed
             )
-        return _page(request, form, status=400)
-    return _page(request, form)
+    return _page(request, form, status=400 if request.method == "POST" else 200)
 
 
 @coordinator_required

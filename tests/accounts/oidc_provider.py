@@ -23,7 +23,18 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 CLIENT_ID = "maraude-test-client"
 CLIENT_SECRET = "maraude-test-secret-" + "s" * 20
-AUTHORIZE_PARAMS = {"response_type", "client_id", "redirect_uri", "scope", "state", "nonce", "claims", "acr_values", "prompt", "idp_hint"}
+AUTHORIZE_PARAMS = {
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "nonce",
+    "claims",
+    "acr_values",
+    "prompt",
+    "idp_hint",
+}
 
 
 def b64url(data: bytes) -> str:
@@ -83,7 +94,14 @@ class Provider:
         numbers = self.key.public_key().public_numbers()
         return {
             "keys": [
-                {"kty": "RSA", "use": "sig", "alg": "RS256", "kid": self.kid, "n": _int_b64(numbers.n), "e": _int_b64(numbers.e)}
+                {
+                    "kty": "RSA",
+                    "use": "sig",
+                    "alg": "RS256",
+                    "kid": self.kid,
+                    "n": _int_b64(numbers.n),
+                    "e": _int_b64(numbers.e),
+                }
             ]
         }
 
@@ -115,10 +133,19 @@ class Provider:
         if len(query.get("state", "")) < 32 or len(query.get("nonce", "")) < 32:
             problems.append("state/nonce shorter than 32")
         if problems or self.identity is None:
-            return 400, {"Content-Type": "application/json"}, json.dumps({"error": problems or ["nobody"]}).encode()
+            return (
+                400,
+                {"Content-Type": "application/json"},
+                json.dumps({"error": problems or ["nobody"]}).encode(),
+            )
         code = secrets.token_urlsafe(24)
-        self.codes[code] = {"identity": self.identity, "nonce": query["nonce"], "redirect_uri": query["redirect_uri"],
-                            "claims": query.get("claims"), "at": time.time()}
+        self.codes[code] = {
+            "identity": self.identity,
+            "nonce": query["nonce"],
+            "redirect_uri": query["redirect_uri"],
+            "claims": query.get("claims"),
+            "at": time.time(),
+        }
         location = query["redirect_uri"] + "?" + urlencode({"code": code, "state": query["state"]})
         return 302, {"Location": location}, b""
 
@@ -136,8 +163,18 @@ class Provider:
             return 400, {"Content-Type": "application/json"}, b'{"error": "invalid_grant"}'
         identity, now = grant["identity"], int(time.time())
         id_token = self.sign(
-            {"iss": self.issuer, "sub": identity.sub, "aud": CLIENT_ID, "exp": now + 60, "iat": now,
-             "auth_time": now, "nonce": grant["nonce"], "acr": "eidas1", "amr": identity.amr, "idp_id": "test-fi"}
+            {
+                "iss": self.issuer,
+                "sub": identity.sub,
+                "aud": CLIENT_ID,
+                "exp": now + 60,
+                "iat": now,
+                "auth_time": now,
+                "nonce": grant["nonce"],
+                "acr": "eidas1",
+                "amr": identity.amr,
+                "idp_id": "test-fi",
+            }
         )
         access_token = secrets.token_urlsafe(24)
         self.tokens[access_token] = {"identity": identity, "id_token": id_token}
@@ -149,9 +186,17 @@ class Provider:
         if grant is None:
             return 401, {"Content-Type": "application/json"}, b'{"error": "invalid_token"}'
         identity = grant["identity"]
-        claims = {"iss": self.issuer, "aud": CLIENT_ID, "sub": identity.sub, "email": identity.email,
-                  "given_name": identity.given_name, "usual_name": identity.usual_name, "uid": "agent-42",
-                  "siret": identity.siret, "idp_id": "test-fi"}
+        claims = {
+            "iss": self.issuer,
+            "aud": CLIENT_ID,
+            "sub": identity.sub,
+            "email": identity.email,
+            "given_name": identity.given_name,
+            "usual_name": identity.usual_name,
+            "uid": "agent-42",
+            "siret": identity.siret,
+            "idp_id": "test-fi",
+        }
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048) if self.tamper_userinfo else None
         return 200, {"Content-Type": "application/jwt"}, self.sign(claims, key=key).encode()
 
@@ -185,9 +230,13 @@ class Provider:
                 query = {k: v[0] for k, v in parse_qs(url.query).items()}
                 path = url.path.removeprefix("/api/v2")
                 if path == "/.well-known/openid-configuration":
-                    self._send((200, {"Content-Type": "application/json"}, json.dumps(provider.metadata()).encode()))
+                    self._send(
+                        (200, {"Content-Type": "application/json"}, json.dumps(provider.metadata()).encode())
+                    )
                 elif path == "/jwks":
-                    self._send((200, {"Content-Type": "application/json"}, json.dumps(provider.jwks()).encode()))
+                    self._send(
+                        (200, {"Content-Type": "application/json"}, json.dumps(provider.jwks()).encode())
+                    )
                 elif path == "/authorize":
                     self._send(provider.authorize(query))
                 elif path == "/userinfo":
