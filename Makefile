@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 # Production-like settings for the deploy checks.
 PROD_ENV := DEBUG=false SECRET_KEY=quality-check-only-$(shell date +%s)-not-a-real-secret-key-0123456789 ALLOWED_HOSTS=maraude.example.org
 
-.PHONY: run test quality messages chromium nginx axe clean
+.PHONY: run demo-code test quality messages chromium nginx axe clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ run: $(STAMP)
 	@echo "  Maraude runs at http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
 	@echo ""
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The second-factor code of the demo coordinator, funder and administrator (README).
+demo-code: $(STAMP)
+	@DEBUG=true $(PY) manage.py demo_code
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \

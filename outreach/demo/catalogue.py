@@ -176,3 +176,17 @@ NOTES = [
     "Accepte le numéro de la permanence.",
     "Demande des informations sur le dépistage.",
 ]
+
+
+# The demo's shared authenticator key (hex), given to every demo coordinator, funder and
+# administrator. Known to anyone, like the demo password: demo data only.
+DEMO_TOTP_KEY = "4d6172617564652064656d6f20324641206b6579"
+
+
+def demo_totp_code(*, steps_ahead: int = 0) -> str:
+    """The code the demo authenticator shows now (or `steps_ahead` periods of 30 s later)."""
+    from binascii import unhexlify
+
+    from django_otp.oath import totp
+
+    return f"{totp(unhexlify(DEMO_TOTP_KEY), step=30, t0=-30 * steps_ahead, digits=6):06d}"

@@ -59,3 +59,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password: {summary.password}):")
         for role, username in summary.accounts.items():
             self.stdout.write(f"  {role:<12} {username}")
+        self.stdout.write(
+            "Coordinator, funder and administrator also need a second factor: "
+            "`make demo-code` (or `manage.py demo_code`) prints the code they accept now."
+        )
