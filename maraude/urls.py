@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from accounts.views.signin import AdminLoginView, LogoutView
 from maraude.health import healthz
@@ -9,6 +10,12 @@ urlpatterns = [
     # The admin's sign-in is the site's: the same rule, the same second factor (one door each).
     path("admin/login/", AdminLoginView.as_view(), name="admin-login"),
     path("admin/logout/", LogoutView.as_view(), name="admin-logout"),
+    # Password changes go through the account page (journaled), not the admin's own form.
+    path(
+        "admin/password_change/",
+        RedirectView.as_view(pattern_name="accounts:security"),
+        name="admin-password",
+    ),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("api/", include("api.urls")),
