@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device as OTPDevice
 
 from outreach.choices import Role
+from outreach.models.users import role_constraints
 
 
 class InvitationQuerySet(models.QuerySet):
@@ -77,15 +78,7 @@ class Invitation(models.Model):
         verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(role__in=Role.values), name="invitation_role_valid"),
-            models.CheckConstraint(
-                condition=~Q(role=Role.WORKER) | Q(team__isnull=False, organisation__isnull=False),
-                name="invitation_worker_has_team",
-            ),
-            models.CheckConstraint(
-                condition=~Q(role__in=[Role.COORDINATOR, Role.FUNDER]) | Q(organisation__isnull=False),
-                name="invitation_coordinator_funder_have_organisation",
-            ),
+            *role_constraints("invitation"),
             # Accounts that read beyond a phone recover their password by e-mail.
             models.CheckConstraint(
                 condition=Q(role=Role.WORKER) | ~Q(email=""), name="invitation_staff_have_email"
