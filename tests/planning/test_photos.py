@@ -138,6 +138,5 @@ def test_photos_are_served_only_by_the_scoped_view_even_in_development(settings,
     own = sign_in(Client(), coordinator).get(f"/planning/hotspots/{hotspot.pk}/photo.jpg")
     assert own.status_code == 200 and own["Content-Type"] == "image/jpeg"
     assert b"".join(own.streaming_content).startswith(b"\xff\xd8")
-    own.close()
     stranger = sign_in(Client(), CoordinatorFactory()).get(f"/planning/hotspots/{hotspot.pk}/photo.jpg")
     assert stranger.status_code == 404
