@@ -144,3 +144,36 @@ def test_passkey_endpoints_need_a_post_with_a_csrf_token():
         ).status_code
         == 403
     )
+
+
+GARBAGE = [
+    b"null",
+    b"[]",
+    b"\xff\xfe",
+    b'{"credential": null}',
+    b'{"credential": "x"}',
+    b'{"credential": {"id": 5}}',
+    b'{"credential": {"response": []}}',
+    b'{"credential": {"id": "a", "rawId": "a", "type": "public-key", '
+    b'"response": {"clientDataJSON": "!!", "attestationObject": "@@"}}}',
+]
+
+
+@pytest.mark.parametrize("body", GARBAGE)
+def test_malformed_ceremony_answers_are_refused_with_400(body):
+    newcomer = Client()
+    password_step(newcomer, CoordinatorFactory())
+    post(newcomer, "/accounts/two-factor/passkeys/register/options")
+    response = newcomer.post("/accounts/two-factor/passkeys/register", body, content_type="application/json")
+    assert response.status_code == 400
+
+    enrolled, key = Client(), SoftAuthenticator()
+    owner = CoordinatorFactory()
+    password_step(enrolled, owner)
+    enrol_passkey(enrolled, key)
+    enrolled.post("/logout/")
+    password_step(enrolled, owner)
+    post(enrolled, "/accounts/two-factor/passkeys/sign-in/options")
+    response = enrolled.post("/accounts/two-factor/passkeys/sign-in", body, content_type="application/json")
+    assert response.status_code == 400
+    assert enrolled.get("/planning/").status_code == 302

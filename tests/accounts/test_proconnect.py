@@ -174,3 +174,14 @@ def test_without_settings_proconnect_is_off(client, settings):
     settings.PROCONNECT_ENABLED = False
     assert client.get("/accounts/proconnect/").status_code == 404
     assert "ProConnect" not in client.get("/login/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"code": "x"}, {"error": "access_denied", "state": "y" * 43}, {"code": ["a", "b"], "state": ""}],
+)
+def test_a_malformed_callback_is_refused_without_a_server_error(client, provider, query):
+    client.get("/accounts/proconnect/")  # a state exists in the session, just not these
+    response = client.get("/accounts/proconnect/callback/", query)
+    assert response.status_code == 400
+    assert "_auth_user_id" not in client.session
