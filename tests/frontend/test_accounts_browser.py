@@ -39,6 +39,11 @@ TEXT = {
         "password": "Mot de passe",
         "new_password": "Nouveau mot de passe",
         "new_password_again": "Nouveau mot de passe (confirmation)",
+        "email": "Votre adresse de courriel",
+        "check_mail": "Consultez vos courriels",
+        "changed": "Mot de passe changé",
+        "username": "Identifiant",
+        "second_factor": "Second facteur",
     },
     "en": {
         "invite": "Create the invitation",
@@ -56,6 +61,11 @@ TEXT = {
         "password": "Password",
         "new_password": "New password",
         "new_password_again": "New password again",
+        "email": "Your e-mail address",
+        "check_mail": "Check your e-mail",
+        "changed": "Password changed",
+        "username": "Username",
+        "second_factor": "Second factor",
     },
 }
 
@@ -154,9 +164,9 @@ def test_a_funder_resets_a_forgotten_password_by_email_and_signs_in_with_the_sec
     checked(page, problems, "login")
     page.get_by_role("link", name=words["forgot"]).click()
     checked(page, problems, "reset-request")
-    page.get_by_label("Your e-mail address").fill("agent@nord.gouv.fr")
+    page.get_by_label(words["email"]).fill("agent@nord.gouv.fr")
     page.get_by_role("button", name=words["send"]).click()
-    expect(page.get_by_role("heading", name="Check your e-mail")).to_be_visible()
+    expect(page.get_by_role("heading", name=words["check_mail"])).to_be_visible()
     checked(page, problems, "reset-sent")
     link = re.search(r"http://\S+/accounts/password/reset/\S+/", mail.outbox[0].body).group(0)
 
@@ -165,14 +175,14 @@ def test_a_funder_resets_a_forgotten_password_by_email_and_signs_in_with_the_sec
     page.get_by_label(words["new_password"], exact=True).fill(NEW_PASSWORD)
     page.get_by_label(words["new_password_again"]).fill(NEW_PASSWORD)
     page.get_by_role("button", name=words["save_password"]).click()
-    expect(page.get_by_role("heading", name="Password changed")).to_be_visible()
+    expect(page.get_by_role("heading", name=words["changed"])).to_be_visible()
     checked(page, problems, "reset-done")
 
     page.goto(f"{live_server.url}/login/?next=/reports/funder/")
-    page.get_by_label("Username").fill(funder.username)
+    page.get_by_label(words["username"]).fill(funder.username)
     page.get_by_label(words["password"]).fill(NEW_PASSWORD)
     page.get_by_role("main").get_by_role("button", name=words["sign_in"]).click()
-    expect(page.get_by_role("heading", name="Second factor")).to_be_visible()
+    expect(page.get_by_role("heading", name=words["second_factor"])).to_be_visible()
     checked(page, problems, "verify")
     page.get_by_label("Code").fill(totp_code(device))
     page.get_by_role("button", name=words["confirm"], exact=True).click()
