@@ -153,13 +153,14 @@ def test_an_invited_coordinator_sets_a_password_then_an_authenticator_and_recove
     assert not problems, problems
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
 def test_a_funder_resets_a_forgotten_password_by_email_and_signs_in_with_the_second_factor(
-    desktop, live_server, world
+    desktop, live_server, world, lang
 ):
-    words, problems = TEXT["en"], {}
+    words, problems = TEXT[lang], {}
     funder = FunderUserFactory(email="agent@nord.gouv.fr")
     device = authenticator(funder)
-    page = desktop("en")
+    page = desktop(lang)
     page.goto(f"{live_server.url}/login/")
     checked(page, problems, "login")
     page.get_by_role("link", name=words["forgot"]).click()
