@@ -161,8 +161,15 @@ class PartnerServiceAdmin(admin.ModelAdmin):
         "accepts_unaccompanied_minors",
         "is_active",
     ]
-    list_filter = ["category", "open_at_night", "accepts_unaccompanied_minors", "is_active"]
-    search_fields = ["name", "structure_name", "territory__name"]
+    list_filter = [
+        "category",
+        "open_at_night",
+        "accepts_unaccompanied_minors",
+        "is_active",
+        "from_data_inclusion",
+        "missing_at_source",
+    ]
+    search_fields = ["name", "structure_name", "territory__name", "source_id"]
     autocomplete_fields = ["organisation", "territory"]
     list_select_related = ["territory"]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planning.views import activity, directory, places, routes, sessions
+from planning.views import activity, data_inclusion, directory, places, routes, sessions
 
 app_name = "planning"
 
@@ -23,5 +23,6 @@ urlpatterns = [
     path("directory/<int:pk>/", directory.partner_edit, name="partner_edit"),
     path("directory/import/", directory.directory_import, name="directory_import"),
     path("directory/export.csv", directory.directory_export, name="directory_export"),
+    path("directory/data-inclusion/", data_inclusion.data_inclusion_import, name="data_inclusion_import"),
     path("activity/", activity.activity, name="activity"),
 ]

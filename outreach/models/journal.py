@@ -31,6 +31,7 @@ class JournalEvent(models.TextChoices):
     DEVICE_REVOKED = "device_revoked", _("Device revoked")
     RETENTION_PURGE = "retention_purge", _("Retention purge")
     SUMMARY_SENT = "summary_sent", _("Summary sent")
+    DIRECTORY_IMPORT = "directory_import", _("Partner directory import")
 
 
 class JournalEntry(models.Model):
