@@ -13,6 +13,7 @@ urlpatterns = [
     path("sessions/<int:pk>/cancel/", sessions.session_cancel, name="session_cancel"),
     path("sessions/<int:pk>/route/", routes.route_builder, name="route"),
     path("sessions/<int:pk>/slots/", sessions.session_slots, name="slots"),
+    path("teams/<int:pk>/base/", routes.team_base, name="team_base"),
     path("hotspots/", places.hotspot_list, name="hotspots"),
     path("hotspots/new/", places.hotspot_edit, name="hotspot_create"),
     path("hotspots/<int:pk>/", places.hotspot_edit, name="hotspot_edit"),

@@ -64,8 +64,8 @@ class Problem:
 
     def __str__(self) -> str:
         label = _("services") if self.resource == "services" else _("structures")
-        ident = f" ({self.record_id})" if self.record_id else ""
-        return f"{label}, {self.where}{ident}: " + " ".join(self.messages)
+        where = f"{label}, {self.where}" + (f" ({self.record_id})" if self.record_id else "")
+        return _("%(where)s: %(messages)s") % {"where": where, "messages": " ".join(self.messages)}
 
 
 @dataclass
@@ -223,15 +223,22 @@ def describe(exc: pydantic.ValidationError) -> list[str]:
                 bad_codes.setdefault(name, []).append(str(value))
             else:
                 messages.append(
-                    _("%(field)s: “%(value)s” is not allowed. Allowed: %(allowed)s.")
-                    % {"field": name, "value": value, "allowed": error["ctx"]["expected"]}
+                    _field_says(
+                        name,
+                        _("“%(value)s” is not allowed. Allowed: %(allowed)s.")
+                        % {"value": value, "allowed": error["ctx"]["expected"]},
+                    )
                 )
             continue
-        messages.append(f"{name}: {_message(name, kind, value, error)}")
+        messages.append(_field_says(name, _message(name, kind, value, error)))
     for name, values in bad_codes.items():
         text = bad_zone_codes(values) if name == "zone_eligibilite" else not_allowed(name, values)
-        messages.append(f"{name}: {text}")
+        messages.append(_field_says(name, text))
     return messages
+
+
+def _field_says(name: str, message: str) -> str:
+    return _("%(field)s: %(message)s") % {"field": name, "message": message}
 
 
 def _message(name: str, kind: str, value, error: dict) -> str:

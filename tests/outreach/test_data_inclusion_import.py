@@ -38,6 +38,8 @@ def _english():
 
     with translation.override("en"):
         yield
+
+
 NORD_SERVICES = {
     "dora--accueil-de-jour-jeunes",
     "dora--mda-ecoute-ados",

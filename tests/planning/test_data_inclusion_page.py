@@ -110,7 +110,7 @@ def test_the_command_imports_for_one_or_every_organisation(coordinator, capsys):
     out = capsys.readouterr().out
     assert f"{coordinator.organisation.name} [59]: services_read 9, outside 3, created 6" in out
     assert f"{paris.name} [75]: services_read 9, outside 6, created 2" in out
-    assert "(france-travail--atelier-paris-invalide): thematiques" in out
+    assert "(france-travail--atelier-paris-invalide)" in out and "trouver-un-emploi--ecrire-son-cv" in out
     entries = JournalEntry.objects.filter(event="directory_import")
     assert entries.count() == 2 and {e.actor_username for e in entries} == {"command"}
 

@@ -19,6 +19,7 @@ def _english():
     with translation.override("en"):
         yield
 
+
 HEADER = ",".join(COLUMNS)
 GOOD = (
     "asso-1,annuaire-59,Accueil de jour jeunes,Association Itinéraires,specialised,"
