@@ -1,9 +1,10 @@
 from django.urls import path
 
-from frontend_pwa import views, views_devices
+from frontend_pwa import views, views_devices, views_site
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views_site.favicon, name="favicon"),
     path("app/", views.field_app, name="field_app"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
