@@ -135,16 +135,22 @@ def optimal_order(session: OutreachSession, stops: Sequence[PlannedStop]) -> lis
     return routing.order_from_stop(0, points)
 
 
-@transaction.atomic
 def set_team_base(*, actor: User, team: Team, name: str, latitude=None, longitude=None) -> Team:
-    """Set (or clear) where a team's nights begin. Planned routes starting from the base follow
-    it; if it is cleared they keep its last place as their start point."""
+    """Set (or clear) where a team's nights begin, for a coordinator managing the team."""
     _check_team(actor, team)
+    return move_base(team=team, name=name, latitude=latitude, longitude=longitude)
+
+
+@transaction.atomic
+def move_base(*, team: Team, name: str, latitude=None, longitude=None) -> Team:
+    """The base itself, whoever sets it (the planning page through set_team_base, the admin).
+    Planned routes starting from the base follow it; if it is cleared they keep its last place
+    as their start point."""
     latitude, longitude = coarse(latitude), coarse(longitude)
     if (latitude is None) != (longitude is None):
         raise ValidationError(_("Give both latitude and longitude, or neither."), code="half_point")
     team = Team.objects.select_for_update().get(pk=team.pk)
-    team.base_name = name.strip() if latitude is not None else ""
+    team.base_name = (name or "").strip() if latitude is not None else ""
     team.base_latitude, team.base_longitude = latitude, longitude
     team.save(update_fields=["base_name", "base_latitude", "base_longitude"])
     for session in OutreachSession.objects.select_for_update().filter(
