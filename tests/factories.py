@@ -149,3 +149,20 @@ class FundingAgreementFactory(factory.django.DjangoModelFactory):
     reference = factory.Sequence(lambda n: f"CONV-{n:04d}")
     starts_on = dt.date(2026, 1, 1)
     ends_on = dt.date(2026, 12, 31)
+
+
+def planned_street_session(coordinator, team, *, day: dt.date, **extra) -> OutreachSession:
+    """A street session planned by `coordinator` through the planning service, 21:00–02:00."""
+    from outreach.services import planning
+    from outreach.timebands import PARIS
+
+    start = dt.datetime.combine(day, dt.time(21), tzinfo=PARIS)
+    return planning.create_session(
+        actor=coordinator,
+        team=team,
+        kind="street",
+        territory=departement("59"),
+        planned_start=start,
+        planned_end=start + dt.timedelta(hours=5),
+        **extra,
+    )

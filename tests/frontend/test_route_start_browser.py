@@ -19,10 +19,14 @@ from django.utils import translation
 from outreach import routing
 from outreach.models import OutreachSession
 from outreach.selectors.planning import session_route
-from outreach.services import planning
-from outreach.timebands import PARIS
 from planning.formatting import kilometres
-from tests.factories import CoordinatorFactory, HotspotFactory, TeamFactory, departement
+from tests.factories import (
+    CoordinatorFactory,
+    HotspotFactory,
+    TeamFactory,
+    departement,
+    planned_street_session,
+)
 from tests.frontend.test_planning_browser import browser_page, sign_in  # noqa: F401 (fixture)
 from tests.frontend.test_planning_screens import axe_violations
 
@@ -46,16 +50,8 @@ def world():
         HotspotFactory(organisation=team.organisation, name=name, latitude=lat, longitude=lon)
         for name, lat, lon in PLACES
     ]
-    start = dt.datetime.combine(dt.date.today() + dt.timedelta(days=2), dt.time(21), tzinfo=PARIS)
-    session = planning.create_session(
-        actor=coordinator,
-        team=team,
-        kind="street",
-        territory=departement("59"),
-        planned_start=start,
-        planned_end=start + dt.timedelta(hours=5),
-        title="Maraude boulevard",
-    )
+    day = dt.date.today() + dt.timedelta(days=2)
+    session = planned_street_session(coordinator, team, day=day, title="Maraude boulevard")
     return {"team": team, "coordinator": coordinator, "hotspots": hotspots, "session": session}
 
 

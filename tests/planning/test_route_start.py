@@ -17,9 +17,15 @@ from outreach import routing
 from outreach.models import OutreachSession
 from outreach.selectors.planning import session_route
 from outreach.services import planning, routes
-from outreach.timebands import PARIS
 from planning.formatting import distance, kilometres
-from tests.factories import CoordinatorFactory, HotspotFactory, TeamFactory, UserFactory, departement
+from tests.factories import (
+    CoordinatorFactory,
+    HotspotFactory,
+    TeamFactory,
+    UserFactory,
+    departement,
+    planned_street_session,
+)
 
 # A boulevard running east: the stop ticked first sits in the middle, so starting there means
 # walking back over the same ground (the best start is an end of the line).
@@ -106,16 +112,7 @@ def places(team):
 
 
 def plan(coordinator, team, **extra) -> OutreachSession:
-    start = dt.datetime(2026, 12, 4, 21, tzinfo=PARIS)
-    return planning.create_session(
-        actor=coordinator,
-        team=team,
-        kind="street",
-        territory=departement("59"),
-        planned_start=start,
-        planned_end=start + dt.timedelta(hours=5),
-        **extra,
-    )
+    return planned_street_session(coordinator, team, day=dt.date(2026, 12, 4), **extra)
 
 
 def ordered(coordinator, session, places, start, optimise=True):
