@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from outreach.models import PartnerService
+from outreach.models import JournalEntry, PartnerService
 from outreach.services.directory_csv import COLUMNS, export_directory, import_directory
 from tests.factories import CoordinatorFactory, PartnerServiceFactory
 
@@ -158,6 +158,8 @@ def test_exporting_then_importing_the_demo_directory_changes_nothing():
     assert result.ok and (result.created, result.updated, result.unchanged, result.shared) == (0, 0, 6, 1)
     assert own.count() == 6
     assert _demo_directory_csv(coordinator) == exported
+    entry = JournalEntry.objects.get(event="directory_import")
+    assert entry.actor == coordinator and (entry.detail["format"], entry.detail["unchanged"]) == ("csv", 6)
 
 
 def test_region_and_sector_territories_survive_the_round_trip():
