@@ -40,9 +40,12 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
 
-# axe-core for the accessibility checks of the browser tests (test-only, never served by the app).
+# Test-only npm packages (never served by the app): axe-core for the accessibility checks of the
+# browser tests, Lighthouse for the best-practices audit. Installed again when the lock file changes.
+FRONTEND_LOCK := tests/frontend/package-lock.json
+FRONTEND_STAMP := tests/frontend/node_modules/.package-lock.json
 axe:
-	@[ -f tests/frontend/node_modules/axe-core/axe.min.js ] || ! command -v npm >/dev/null 2>&1 || \
+	@[ -f $(FRONTEND_STAMP) ] && [ $(FRONTEND_STAMP) -nt $(FRONTEND_LOCK) ] || ! command -v npm >/dev/null 2>&1 || \
 	  npm --prefix tests/frontend ci --no-audit --no-fund --silent
 
 # nginx, for the deployment tests (`nginx -t` on deploy/nginx, and nginx in front of gunicorn).
@@ -63,9 +66,9 @@ quality: $(STAMP)
 	DEBUG=true $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 messages: $(STAMP)
-	DEBUG=true $(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=var
-	DEBUG=true $(PY) manage.py makemessages -d djangojs -l fr -l en --ignore=.venv --ignore=var --ignore='*/vendor/*'
-	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv
+	DEBUG=true $(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=var --ignore=node_modules
+	DEBUG=true $(PY) manage.py makemessages -d djangojs -l fr -l en --ignore=.venv --ignore=var --ignore='*/vendor/*' --ignore=node_modules
+	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 clean:
 	rm -rf $(VENV) var

@@ -24,6 +24,7 @@ from outreach.models import (
     Team,
     Territory,
 )
+from outreach.services import routes
 
 admin.site.site_header = _("Maraude administration")
 admin.site.site_title = "Maraude"
@@ -63,6 +64,28 @@ class TeamAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organisation", "territories"]
     list_select_related = ["organisation"]
     readonly_fields = ["created_at"]
+
+    def save_model(self, request, obj, form, change):
+        base = {"base_name", "base_latitude", "base_longitude"}
+        if change and base & set(form.changed_data):
+            # Through the routes service, so planned routes from the base follow it.
+            values = {name: form.cleaned_data[name] for name in base}
+            old = Team.objects.get(pk=obj.pk)
+            obj.base_name, obj.base_latitude, obj.base_longitude = (
+                old.base_name,
+                old.base_latitude,
+                old.base_longitude,
+            )
+            super().save_model(request, obj, form, change)
+            routes.move_base(
+                team=obj,
+                name=values["base_name"],
+                latitude=values["base_latitude"],
+                longitude=values["base_longitude"],
+            )
+            obj.refresh_from_db()
+            return
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(FundingAgreement)
@@ -119,8 +142,15 @@ class PartnerServiceAdmin(admin.ModelAdmin):
         "accepts_unaccompanied_minors",
         "is_active",
     ]
-    list_filter = ["category", "open_at_night", "accepts_unaccompanied_minors", "is_active"]
-    search_fields = ["name", "structure_name", "territory__name"]
+    list_filter = [
+        "category",
+        "open_at_night",
+        "accepts_unaccompanied_minors",
+        "is_active",
+        "from_data_inclusion",
+        "missing_at_source",
+    ]
+    search_fields = ["name", "structure_name", "territory__name", "source_id"]
     autocomplete_fields = ["organisation", "territory"]
     list_select_related = ["territory"]
 

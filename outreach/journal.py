@@ -135,3 +135,20 @@ def log_retention_purge(*, count: int, before: str) -> JournalEntry:
 
 def log_summary_sent(*, recipient: str, what: str, **detail: Any) -> JournalEntry:
     return _write(Event.SUMMARY_SENT, username="system", target=what, recipient=recipient, **detail)
+
+
+def log_directory_import(*, actor=None, organisation, what: str, request=None, **detail: Any) -> JournalEntry:
+    """A partner directory import (CSV or data·inclusion files) into an organisation's directory.
+
+    `actor` is None when an administrator's command runs it: the entry then names "command".
+    """
+    return _write(
+        Event.DIRECTORY_IMPORT,
+        actor=actor,
+        username="" if actor is not None else "command",
+        request=request,
+        target=what,
+        organisation=organisation.pk,
+        organisation_name=organisation.name,
+        **detail,
+    )

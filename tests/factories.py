@@ -211,3 +211,20 @@ def sign_in_browser(context, base_url: str, user) -> None:
     client = sign_in(Client(), user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}])
+
+
+def planned_street_session(coordinator, team, *, day: dt.date, **extra) -> OutreachSession:
+    """A street session planned by `coordinator` through the planning service, 21:00–02:00."""
+    from outreach.services import planning
+    from outreach.timebands import PARIS
+
+    start = dt.datetime.combine(day, dt.time(21), tzinfo=PARIS)
+    return planning.create_session(
+        actor=coordinator,
+        team=team,
+        kind="street",
+        territory=departement("59"),
+        planned_start=start,
+        planned_end=start + dt.timedelta(hours=5),
+        **extra,
+    )

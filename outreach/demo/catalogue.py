@@ -6,10 +6,13 @@ Shares of concerns and actions follow the 119's first-year review (seeds/), scal
 
 from __future__ import annotations
 
-# (organisation, département, [(team, kinds)], sectors: {sector: [(hotspot, kind, lat, lon)]})
+# (organisation, département, base of its street team, [(team, kinds)],
+#  sectors: {sector: [(hotspot, kind, lat, lon)]})
 ORGANISATIONS = [
     {
         "name": "Prévention Nord (démo)",
+        # Where the street team's nights begin (routes can start there).
+        "base": ("Local Prévention Nord, rue Solférino", 50.631, 3.055),
         "departement": "59",
         "teams": [("Lille nuit", "street"), ("Lille numérique", "digital")],
         "sectors": {
@@ -30,6 +33,8 @@ ORGANISATIONS = [
     },
     {
         "name": "Maraudes Paris Centre (démo)",
+        # Where the street team's nights begin (routes can start there).
+        "base": ("Local Maraudes Paris Centre, rue de Dunkerque", 48.879, 2.350),
         "departement": "75",
         "teams": [("Paris Nord nuit", "street"), ("Paris numérique", "digital")],
         "sectors": {
@@ -47,6 +52,8 @@ ORGANISATIONS = [
     },
     {
         "name": "Aller-Vers 93 (démo)",
+        # Where the street team's nights begin (routes can start there).
+        "base": ("Local Aller-Vers 93, rue de la République", 48.937, 2.357),
         "departement": "93",
         "teams": [("Saint-Denis nuit", "street")],
         "sectors": {
@@ -62,6 +69,8 @@ ORGANISATIONS = [
     },
     {
         "name": "Horizon Marseille (démo)",
+        # Where the street team's nights begin (routes can start there).
+        "base": ("Local Horizon, cours Belsunce", 43.299, 5.378),
         "departement": "13",
         "teams": [("Marseille centre nuit", "street"), ("Marseille numérique", "digital")],
         "sectors": {

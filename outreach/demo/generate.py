@@ -105,7 +105,11 @@ def _world(rng: random.Random, summary: DemoSummary) -> list[Team]:
                 for name, kind, lat, lon in places
             )
         for team_name, _kind in spec["teams"]:
-            team = Team.objects.create(organisation=org, name=team_name)
+            base = {}
+            if _kind == SessionKind.STREET:
+                name, latitude, longitude = spec["base"]
+                base = {"base_name": name, "base_latitude": latitude, "base_longitude": longitude}
+            team = Team.objects.create(organisation=org, name=team_name, **base)
             team.territories.set([dep, *sectors])
             team.demo_kind = _kind
             teams.append(team)

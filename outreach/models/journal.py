@@ -44,6 +44,7 @@ class JournalEvent(models.TextChoices):
     PASSWORD_RESET_ISSUED = "password_reset_issued", _("One-time password reset issued")
     PASSWORD_RESET_DONE = "password_reset_done", _("Password reset")
     PASSWORD_CHANGED = "password_changed", _("Password changed")
+    DIRECTORY_IMPORT = "directory_import", _("Partner directory import")
 
 
 class JournalEntry(models.Model):

@@ -91,7 +91,7 @@ def plan_street_session(page, base_url, world, day: dt.date) -> OutreachSession:
     for name, _lat, _lon in PLACES:
         page.get_by_label(name, exact=True).check()
     page.get_by_role("button", name="Order as the shortest walk").click()
-    page.get_by_text("Route ordered: 3 stops").wait_for()
+    page.get_by_text("Route ordered from the start point: 3 stops").wait_for()
     return OutreachSession.objects.get(title="Maraude gare")
 
 
@@ -120,7 +120,7 @@ def test_coordinator_plans_a_street_session_and_orders_its_route(browser_page, l
     # Adjust by hand: move the last stop up one place, then save this order.
     page.get_by_role("button", name="▲ Parvis Europe").click()
     page.get_by_role("button", name="Save this order").click()
-    page.get_by_text("Route saved: 3 stops").wait_for()
+    page.get_by_text("Route saved from the start point: 3 stops").wait_for()
     names = [s.hotspot.name for s in session.route_stops.order_by("position")]
     assert names == ["Place Rihour", "Parvis Europe", "Gare Lille-Flandres"]
 

@@ -227,6 +227,7 @@ def test_route_builder_works_as_a_plain_form_without_javascript(signed_in, coord
     )
     url = reverse("planning:route", args=[session.pk])
     form = {
+        "start_kind": "point",
         "start_latitude": "50.637",
         "start_longitude": "3.070",
         f"stop_{far.pk}": "on",
@@ -242,7 +243,7 @@ def test_route_builder_works_as_a_plain_form_without_javascript(signed_in, coord
     response = signed_in.post(url, {**form, "action": "optimise"}, follow=True)
     stops = list(session.route_stops.order_by("position"))
     assert [(s.hotspot, s.minutes_planned) for s in stops] == [(near, 15), (far, 30)]
-    assert "Route ordered: 2 stops" in response.content.decode()
+    assert "Route ordered from the start point: 2 stops" in response.content.decode()
 
 
 def test_home_page_leads_coordinators_and_workers_to_the_plan(client, coordinator):

@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "9a3089e0b731";
+const VERSION = "9c9b70c2d5c8";
 const PRECACHE = [
   "/app/",
   "/manifest.json",
