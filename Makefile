@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 # Production-like settings for the deploy checks.
 PROD_ENV := DEBUG=false SECRET_KEY=quality-check-only-$(shell date +%s)-not-a-real-secret-key-0123456789 ALLOWED_HOSTS=maraude.example.org
 
-.PHONY: run test jstest quality messages chromium nginx axe clean
+.PHONY: run demo-code test jstest quality messages chromium nginx axe clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,17 +31,23 @@ run: $(STAMP)
 	@echo ""
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
+# The second-factor code of the demo coordinator, funder and administrator (README).
+demo-code: $(STAMP)
+	@DEBUG=true $(PY) manage.py demo_code
+
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's chromium for the browser tests…"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
 
-# Test-only npm packages (tests/frontend/package.json, never served by the app): axe-core for
-# the accessibility checks of the browser tests, fake-indexeddb for the field app's unit tests.
+# Test-only npm packages (never served by the app): axe-core for the accessibility checks of the
+# browser tests, Lighthouse for the best-practices audit, fake-indexeddb for the field app's
+# unit tests in Node. Installed again when the lock file changes.
+FRONTEND_LOCK := tests/frontend/package-lock.json
+FRONTEND_STAMP := tests/frontend/node_modules/.package-lock.json
 axe:
-	@{ [ -f tests/frontend/node_modules/axe-core/axe.min.js ] && \
-	   [ -f tests/frontend/node_modules/fake-indexeddb/package.json ]; } || ! command -v npm >/dev/null 2>&1 || \
+	@[ -f $(FRONTEND_STAMP) ] && [ $(FRONTEND_STAMP) -nt $(FRONTEND_LOCK) ] || ! command -v npm >/dev/null 2>&1 || \
 	  npm --prefix tests/frontend ci --no-audit --no-fund --silent
 
 # nginx, for the deployment tests (`nginx -t` on deploy/nginx, and nginx in front of gunicorn).
@@ -66,9 +72,9 @@ quality: $(STAMP)
 	DEBUG=true $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 messages: $(STAMP)
-	DEBUG=true $(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=var
-	DEBUG=true $(PY) manage.py makemessages -d djangojs -l fr -l en --ignore=.venv --ignore=var --ignore='*/vendor/*'
-	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv
+	DEBUG=true $(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=var --ignore=node_modules
+	DEBUG=true $(PY) manage.py makemessages -d djangojs -l fr -l en --ignore=.venv --ignore=var --ignore='*/vendor/*' --ignore=node_modules
+	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 clean:
 	rm -rf $(VENV) var

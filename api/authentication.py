@@ -44,6 +44,11 @@ class DeviceTokenAuthentication(authentication.BaseAuthentication):
             )
         if not devices.is_usable(device):
             raise DeviceRevoked()
+        if device.signed_out_at is not None:
+            # After a password reset: sign in again (the phone keeps its data; not a wipe).
+            raise exceptions.AuthenticationFailed(
+                _("This phone was signed out when the password changed. Sign in again."), code="signed_out"
+            )
         devices.touch(device)
         return device.owner, device
 

@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import argparse
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from outreach.demo.catalogue import demo_totp_code
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 CHROMIUM_ARGS = [
@@ -44,7 +48,9 @@ def main() -> None:
         page.fill("input[name=username]", "demo-funder")
         page.fill("input[name=password]", "maraude-demo-2026")
         page.press("input[name=password]", "Enter")
-        page.wait_for_url(lambda url: "/login/" not in url)
+        page.fill("input[name=code]", demo_totp_code())  # the demo's second factor
+        page.press("input[name=code]", "Enter")
+        page.wait_for_url(lambda url: "/login/" not in url and "/two-factor/" not in url)
         page.goto(f"{args.base}/reports/funder/")
         href = page.locator("ul.agreement-list a").first.get_attribute("href")
         page.goto(f"{args.base}{href}?{args.query}")

@@ -1,30 +1,9 @@
 from __future__ import annotations
 
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
-
-from frontend_pwa.forms import ThrottledAuthenticationForm
-from outreach import journal
-
-
-class LoginView(auth_views.LoginView):
-    form_class = ThrottledAuthenticationForm
-    redirect_authenticated_user = True
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        journal.log_login(user=form.get_user(), request=self.request)
-        return response
-
-
-class LogoutView(auth_views.LogoutView):
-    def post(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            journal.log_logout(user=request.user, request=request)
-        return super().post(request, *args, **kwargs)
 
 
 @login_required

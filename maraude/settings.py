@@ -44,11 +44,15 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "pwa",
+    # Before outreach: its admin unregisters django-otp's TOTP admin (it would show secrets).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "outreach",
     "api",
     "frontend_pwa",
     "reports",
     "planning",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +68,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Staff sessions count as signed in only once their second factor is verified.
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -219,7 +226,34 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# --- Accounts (docs/adr/011-accounts-and-second-factor.md) -----------------------------------
+# One throttle for every sign-in door (outreach/services/signin.py): per account and per address.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60, minimum=1)
+# Invitation links (how accounts are created) and password-reset links expire after this.
+INVITATION_LIFETIME_HOURS = env_int("INVITATION_LIFETIME_HOURS", 72, minimum=1)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_MINUTES", 60, minimum=5) * 60
+# Name shown in authenticator apps next to the account.
+OTP_TOTP_ISSUER = "Maraude"
+# Wrong codes count in the one sign-in throttle above, not in a second, per-device one.
+OTP_TOTP_THROTTLE_FACTOR = 0
+
+# ProConnect, the State's identity federation for public agents (OpenID Connect). Off unless a
+# client id is set. The discovery URL names the environment (integration or production).
+PROCONNECT_DISCOVERY_URL = env_str("PROCONNECT_DISCOVERY_URL")
+PROCONNECT_CLIENT_ID = env_str("PROCONNECT_CLIENT_ID")
+PROCONNECT_CLIENT_SECRET = env_secret("PROCONNECT_CLIENT_SECRET", "") or ""
+PROCONNECT_SCOPES = env_str("PROCONNECT_SCOPES", "openid email given_name usual_name uid siret")
+# When ProConnect reports a multi-factor sign-in (amr "mfa"), it stands for Maraude's second factor.
+PROCONNECT_ACCEPT_MFA = env_bool("PROCONNECT_ACCEPT_MFA", True)
+PROCONNECT_ENABLED = bool(PROCONNECT_CLIENT_ID)
+if PROCONNECT_ENABLED and not (PROCONNECT_DISCOVERY_URL and PROCONNECT_CLIENT_SECRET):
+    raise ImproperlyConfigured(
+        "PROCONNECT_CLIENT_ID is set: PROCONNECT_DISCOVERY_URL and PROCONNECT_CLIENT_SECRET are needed too."
+    )
+
 # Content-Security-Policy (django-csp 4): every script is a static file, never inline.
+_PROCONNECT_ORIGIN = "/".join(PROCONNECT_DISCOVERY_URL.split("/")[:3]) if PROCONNECT_ENABLED else ""
 _TILE_ORIGIN = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -237,15 +271,12 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
+        # Signing out of ProConnect redirects there after the sign-out form is posted.
+        "form-action": ["'self'", *([_PROCONNECT_ORIGIN] if _PROCONNECT_ORIGIN else [])],
         "worker-src": ["'self'"],
         "manifest-src": ["'self'"],
     }
 }
-
-# Login throttling against password guessing (per account and per address).
-LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
-LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60, minimum=1)
 
 # --- Domain settings ------------------------------------------------------------------------
 # How long contact rows are kept before `purge_expired_contacts` deletes them (sessions remain).

@@ -216,3 +216,54 @@ def devices_manageable_by(user: User) -> QuerySet[Device]:
     if user.role == Role.COORDINATOR and user.organisation_id:
         return qs.filter(owner__organisation_id=user.organisation_id)
     return qs.none()
+
+
+# --- Accounts: who may invite, and whose password a person may reset ---------------------------
+
+
+def is_administrator(user) -> bool:
+    return _active(user) and (user.role == Role.ADMIN or user.is_superuser)
+
+
+def may_invite(user, *, role: str, organisation_id: int | None, team_id: int | None) -> bool:
+    """Administrators invite anyone; a coordinator invites workers and coordinators of their own
+    organisation (a worker into one of its teams)."""
+    if is_administrator(user):
+        return True
+    if not is_planning_coordinator(user) or role not in (Role.WORKER, Role.COORDINATOR):
+        return False
+    if organisation_id != user.organisation_id:
+        return False
+    return team_id is None or Team.objects.filter(pk=team_id, organisation_id=user.organisation_id).exists()
+
+
+def invitations_manageable_by(user):
+    """Invitations a person may see and revoke: their organisation's for a coordinator, all for admins."""
+    from outreach.models import Invitation
+
+    qs = Invitation.objects.select_related("organisation", "team", "created_by")
+    if is_administrator(user):
+        return qs
+    if is_planning_coordinator(user):
+        return qs.filter(organisation_id=user.organisation_id, role__in=[Role.WORKER, Role.COORDINATOR])
+    return qs.none()
+
+
+def members_visible_to(user) -> QuerySet[User]:
+    """The accounts of a coordinator's organisation (workers and coordinators); all for admins."""
+    qs = User.objects.select_related("team", "organisation")
+    if is_administrator(user):
+        return qs
+    if is_planning_coordinator(user):
+        return qs.filter(organisation_id=user.organisation_id, role__in=[Role.WORKER, Role.COORDINATOR])
+    return qs.none()
+
+
+def password_resettable_by(user) -> QuerySet[User]:
+    """Accounts whose one-time password reset a person may issue: a coordinator, the workers of
+    their organisation's teams (the night-time case); an administrator, anyone but themselves."""
+    if is_administrator(user):
+        return User.objects.exclude(pk=user.pk)
+    if is_planning_coordinator(user):
+        return User.objects.filter(organisation_id=user.organisation_id, role=Role.WORKER, is_active=True)
+    return User.objects.none()

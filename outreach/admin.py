@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from outreach import journal
 from outreach.models import (
     Action,
     Concern,
@@ -25,8 +23,8 @@ from outreach.models import (
     SessionTally,
     Team,
     Territory,
-    User,
 )
+from outreach.services import routes
 
 admin.site.site_header = _("Maraude administration")
 admin.site.site_title = "Maraude"
@@ -67,44 +65,27 @@ class TeamAdmin(admin.ModelAdmin):
     list_select_related = ["organisation"]
     readonly_fields = ["created_at"]
 
-
-@admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "role", "organisation", "team", "is_active", "last_login"]
-    list_filter = ["role", "is_active", "organisation"]
-    search_fields = ["username", "first_name", "last_name", "email"]
-    autocomplete_fields = ["organisation", "team"]
-    list_select_related = ["organisation", "team"]
-    fieldsets = (
-        *DjangoUserAdmin.fieldsets,
-        (_("Maraude"), {"fields": ("role", "organisation", "team")}),
-    )
-    add_fieldsets = (
-        *DjangoUserAdmin.add_fieldsets,
-        (_("Maraude"), {"fields": ("role", "organisation", "team")}),
-    )
-
     def save_model(self, request, obj, form, change):
-        watched = {
-            "role",
-            "organisation",
-            "team",
-            "is_staff",
-            "is_superuser",
-            "is_active",
-            "groups",
-            "user_permissions",
-        }
-        changed = sorted(watched.intersection(form.changed_data))
-        super().save_model(request, obj, form, change)
-        if changed:
-            journal.log_permission_change(
-                actor=request.user,
-                subject=obj.get_username(),
-                request=request,
-                fields=changed,
-                role=obj.role,
+        base = {"base_name", "base_latitude", "base_longitude"}
+        if change and base & set(form.changed_data):
+            # Through the routes service, so planned routes from the base follow it.
+            values = {name: form.cleaned_data[name] for name in base}
+            old = Team.objects.get(pk=obj.pk)
+            obj.base_name, obj.base_latitude, obj.base_longitude = (
+                old.base_name,
+                old.base_latitude,
+                old.base_longitude,
             )
+            super().save_model(request, obj, form, change)
+            routes.move_base(
+                team=obj,
+                name=values["base_name"],
+                latitude=values["base_latitude"],
+                longitude=values["base_longitude"],
+            )
+            obj.refresh_from_db()
+            return
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(FundingAgreement)
@@ -161,8 +142,15 @@ class PartnerServiceAdmin(admin.ModelAdmin):
         "accepts_unaccompanied_minors",
         "is_active",
     ]
-    list_filter = ["category", "open_at_night", "accepts_unaccompanied_minors", "is_active"]
-    search_fields = ["name", "structure_name", "territory__name"]
+    list_filter = [
+        "category",
+        "open_at_night",
+        "accepts_unaccompanied_minors",
+        "is_active",
+        "from_data_inclusion",
+        "missing_at_source",
+    ]
+    search_fields = ["name", "structure_name", "territory__name", "source_id"]
     autocomplete_fields = ["organisation", "territory"]
     list_select_related = ["territory"]
 

@@ -95,6 +95,15 @@ class RequestCategory(models.TextChoices):
     NONE = "none", _("No request")
 
 
+class RouteStart(models.TextChoices):
+    """Where a street route begins. Empty on sessions planned before the choice existed."""
+
+    BASE = "base", _("The team's base")
+    POINT = "point", _("A point on the map")
+    STOP = "stop", _("One of the stops")
+    BEST = "best", _("The best start")
+
+
 class HotspotKind(models.TextChoices):
     STATION = "station", _("Station / transport hub")
     STREET = "street", _("Street / square")

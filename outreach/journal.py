@@ -35,20 +35,78 @@ def _write(
     )
 
 
-def log_login(*, user, request=None) -> JournalEntry:
-    return _write(Event.LOGIN, actor=user, request=request)
+def log_login(*, user, request=None, **detail: Any) -> JournalEntry:
+    """A completed sign-in; detail: the door, and the second factor used ("none" for phones)."""
+    return _write(Event.LOGIN, actor=user, request=request, **detail)
 
 
-def log_login_failed(*, username: str, request=None) -> JournalEntry:
-    return _write(Event.LOGIN_FAILED, username=username, request=request)
+def log_login_failed(*, username: str, request=None, **detail: Any) -> JournalEntry:
+    return _write(Event.LOGIN_FAILED, username=username, request=request, **detail)
 
 
-def log_login_locked(*, username: str, request=None) -> JournalEntry:
-    return _write(Event.LOGIN_LOCKED, username=username, request=request)
+def log_login_locked(*, username: str, request=None, **detail: Any) -> JournalEntry:
+    return _write(Event.LOGIN_LOCKED, username=username, request=request, **detail)
 
 
 def log_logout(*, user, request=None) -> JournalEntry:
     return _write(Event.LOGOUT, actor=user, request=request)
+
+
+def log_password_ok(*, user, request=None, **detail: Any) -> JournalEntry:
+    return _write(Event.PASSWORD_OK, actor=user, request=request, **detail)
+
+
+def log_second_factor_failed(*, username: str, request=None, **detail: Any) -> JournalEntry:
+    return _write(Event.SECOND_FACTOR_FAILED, username=username, request=request, **detail)
+
+
+def log_second_factor_added(*, user, kind: str, request=None, **detail: Any) -> JournalEntry:
+    return _write(Event.SECOND_FACTOR_ADDED, actor=user, request=request, target=kind, **detail)
+
+
+def log_second_factor_removed(*, user, kind: str, request=None, **detail: Any) -> JournalEntry:
+    return _write(Event.SECOND_FACTOR_REMOVED, actor=user, request=request, target=kind, **detail)
+
+
+def log_second_factor_reset(*, actor, subject: str, request=None, **detail: Any) -> JournalEntry:
+    return _write(Event.SECOND_FACTOR_RESET, actor=actor, request=request, target=subject, **detail)
+
+
+def log_recovery_codes_issued(*, user, count: int, request=None) -> JournalEntry:
+    return _write(Event.RECOVERY_CODES_ISSUED, actor=user, request=request, count=count)
+
+
+def log_invitation_created(*, actor, subject: str, request=None, **detail: Any) -> JournalEntry:
+    return _write(Event.INVITATION_CREATED, actor=actor, request=request, target=subject, **detail)
+
+
+def log_invitation_accepted(*, user, request=None, **detail: Any) -> JournalEntry:
+    return _write(
+        Event.INVITATION_ACCEPTED, actor=user, request=request, target=user.get_username(), **detail
+    )
+
+
+def log_invitation_revoked(*, actor, subject: str, request=None) -> JournalEntry:
+    return _write(Event.INVITATION_REVOKED, actor=actor, request=request, target=subject)
+
+
+def log_password_reset_requested(*, subject: str, request=None, **detail: Any) -> JournalEntry:
+    """`subject` is the matching account's username, or "" (the address typed is not kept)."""
+    return _write(Event.PASSWORD_RESET_REQUESTED, request=request, target=subject or "-", **detail)
+
+
+def log_password_reset_issued(*, actor, subject: str, request=None, **detail: Any) -> JournalEntry:
+    return _write(Event.PASSWORD_RESET_ISSUED, actor=actor, request=request, target=subject, **detail)
+
+
+def log_password_reset_done(*, user, request=None, **detail: Any) -> JournalEntry:
+    return _write(
+        Event.PASSWORD_RESET_DONE, actor=user, request=request, target=user.get_username(), **detail
+    )
+
+
+def log_password_changed(*, user, request=None) -> JournalEntry:
+    return _write(Event.PASSWORD_CHANGED, actor=user, request=request, target=user.get_username())
 
 
 def log_export(*, user, what: str, request=None, **detail: Any) -> JournalEntry:
@@ -77,3 +135,20 @@ def log_retention_purge(*, count: int, before: str) -> JournalEntry:
 
 def log_summary_sent(*, recipient: str, what: str, **detail: Any) -> JournalEntry:
     return _write(Event.SUMMARY_SENT, username="system", target=what, recipient=recipient, **detail)
+
+
+def log_directory_import(*, actor=None, organisation, what: str, request=None, **detail: Any) -> JournalEntry:
+    """A partner directory import (CSV or data·inclusion files) into an organisation's directory.
+
+    `actor` is None when an administrator's command runs it: the entry then names "command".
+    """
+    return _write(
+        Event.DIRECTORY_IMPORT,
+        actor=actor,
+        username="" if actor is not None else "command",
+        request=request,
+        target=what,
+        organisation=organisation.pk,
+        organisation_name=organisation.name,
+        **detail,
+    )

@@ -4,6 +4,10 @@ Pure functions on (latitude, longitude) pairs in degrees; no Django. A route is 
 it leaves the start point, visits every stop once and ends at the last stop (teams end their
 night where the last stop is, they do not walk back).
 
+Without a start point (`start=None`) the route may begin at any stop: the best start is the one
+giving the shortest walk. It is computed in the same way, with a virtual start at distance
+zero from every stop (its first leg costs nothing, so the tour that follows picks its own start).
+
 The heuristic is the classic one: nearest neighbour from the start, then local search with
 2-opt (reverse a stretch) and or-opt (move a stretch of 1–3 stops elsewhere) until no move
 shortens the path. It is also run from the caller's own order, and the shortest result wins,
@@ -35,10 +39,11 @@ def great_circle_m(a: Point, b: Point) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _matrix(start: Point, stops: Sequence[Point]) -> list[list[float]]:
-    # Node 0 is the start point; node i + 1 is stops[i].
+def _matrix(start: Point | None, stops: Sequence[Point]) -> list[list[float]]:
+    # Node 0 is the start point (None: a virtual start, zero metres from every stop);
+    # node i + 1 is stops[i].
     nodes = [start, *stops]
-    return [[great_circle_m(p, q) for q in nodes] for p in nodes]
+    return [[0.0 if p is None or q is None else great_circle_m(p, q) for q in nodes] for p in nodes]
 
 
 def _path_length(dist: list[list[float]], order: Sequence[int]) -> float:
@@ -49,8 +54,9 @@ def _path_length(dist: list[list[float]], order: Sequence[int]) -> float:
     return total
 
 
-def tour_length_m(start: Point, stops: Sequence[Point], order: Sequence[int] | None = None) -> float:
-    """Length in metres of the path start → stops[order[0]] → stops[order[1]] → …"""
+def tour_length_m(start: Point | None, stops: Sequence[Point], order: Sequence[int] | None = None) -> float:
+    """Length in metres of the path start → stops[order[0]] → stops[order[1]] → …
+    (from stops[order[0]] when there is no start point)."""
     if order is None:
         order = range(len(stops))
     return _path_length(_matrix(start, stops), order)
@@ -147,7 +153,7 @@ def _exact(dist: list[list[float]], count: int) -> list[int]:
     return order[::-1]
 
 
-def heuristic_order(start: Point, stops: Sequence[Point]) -> list[int]:
+def heuristic_order(start: Point | None, stops: Sequence[Point]) -> list[int]:
     """Nearest neighbour then 2-opt/or-opt, also tried from the given order; the shorter wins."""
     dist = _matrix(start, stops)
     candidates = [
@@ -157,8 +163,8 @@ def heuristic_order(start: Point, stops: Sequence[Point]) -> list[int]:
     return min(candidates, key=lambda order: _path_length(dist, order))
 
 
-def shortest_order(start: Point, stops: Sequence[Point]) -> list[int]:
-    """Indices of `stops` in walking order from `start`.
+def shortest_order(start: Point | None, stops: Sequence[Point]) -> list[int]:
+    """Indices of `stops` in walking order from `start` (None: from the best stop to start at).
 
     Never longer than the given order; optimal for up to EXACT_LIMIT stops.
     """
@@ -167,6 +173,13 @@ def shortest_order(start: Point, stops: Sequence[Point]) -> list[int]:
     if len(stops) <= EXACT_LIMIT:
         return _exact(_matrix(start, stops), len(stops))
     return heuristic_order(start, stops)
+
+
+def order_from_stop(first: int, stops: Sequence[Point]) -> list[int]:
+    """Indices of `stops` beginning with stops[first], the others in the shortest walk from it."""
+    others = [i for i in range(len(stops)) if i != first]
+    rest = shortest_order(stops[first], [stops[i] for i in others])
+    return [first, *(others[i] for i in rest)]
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outreach import access
-from outreach.choices import HotspotKind, SessionKind, TerritoryLevel
+from outreach.choices import HotspotKind, RouteStart, SessionKind, TerritoryLevel
 from outreach.models import Hotspot, PartnerService, PlatformCategory, Territory
 from outreach.services.directory_csv import _ZONE_CODE, split_codes
 from outreach.services.photos import sanitise_place_photo
 from outreach.services.planning import coarse
+from outreach.services.routes import StartChoice
 
 LATITUDE = {"min_value": -90, "max_value": 90, "max_digits": 9, "decimal_places": 6}
 LONGITUDE = {"min_value": -180, "max_value": 180, "max_digits": 10, "decimal_places": 6}
@@ -93,14 +94,28 @@ class CopyForm(forms.Form):
 
 
 class RouteForm(forms.Form):
-    """Stops picked from the organisation's active hotspots, each with a position and minutes."""
+    """Stops picked from the organisation's active hotspots, each with a position and minutes,
+    and where the route starts (the team's base, a point, a stop or the best stop)."""
 
+    start_kind = forms.ChoiceField(label=_("Where the route starts"), widget=forms.RadioSelect)
     start_latitude = forms.DecimalField(label=_("Start point latitude"), required=False, **LATITUDE)
     start_longitude = forms.DecimalField(label=_("Start point longitude"), required=False, **LONGITUDE)
+    start_stop = forms.TypedChoiceField(label=_("Start at"), required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args, hotspots, current, **kwargs):
+    def __init__(self, *args, hotspots, current, team, **kwargs):
         super().__init__(*args, **kwargs)
+        self.team = team
         self.hotspots = list(hotspots)
+        kinds = [
+            (RouteStart.BASE, _("The team's base: %(name)s") % {"name": team.base_name or _("base")}),
+            (RouteStart.POINT, _("A point (latitude, longitude, or placed on the map)")),
+            (RouteStart.STOP, _("One of the stops")),
+            (RouteStart.BEST, _("The best start: the stop from which the walk is shortest")),
+        ]
+        if team.base is None:
+            kinds = kinds[1:]
+        self.fields["start_kind"].choices = kinds
+        self.fields["start_stop"].choices = [("", "—"), *((h.pk, h.name) for h in self.hotspots)]
         for hotspot in self.hotspots:
             stop = current.get(hotspot.pk)
             self.fields[f"stop_{hotspot.pk}"] = forms.BooleanField(
@@ -152,6 +167,29 @@ class RouteForm(forms.Form):
 
     def clean_start_longitude(self):
         return coarse(self.cleaned_data.get("start_longitude"))
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("start_kind")
+        point = (cleaned.get("start_latitude"), cleaned.get("start_longitude"))
+        if kind == RouteStart.POINT and None in point:
+            self.add_error("start_longitude", _("Give the start point's latitude and longitude."))
+        if kind == RouteStart.STOP:
+            stop = cleaned.get("start_stop")
+            if stop is None:
+                self.add_error("start_stop", _("Choose the stop the route starts from."))
+            elif not cleaned.get(f"stop_{stop}"):
+                self.add_error("start_stop", _("Tick this stop too: the route starts there."))
+        return cleaned
+
+    def start_choice(self) -> StartChoice:
+        data = self.cleaned_data
+        hotspot = next((h for h in self.hotspots if h.pk == data.get("start_stop")), None)
+        return StartChoice(
+            kind=data["start_kind"],
+            point=(data.get("start_latitude"), data.get("start_longitude")),
+            hotspot=hotspot,
+        )
 
 
 class SlotForm(forms.Form):

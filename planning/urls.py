@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planning.views import activity, directory, places, routes, sessions
+from planning.views import activity, data_inclusion, directory, places, routes, sessions
 
 app_name = "planning"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("sessions/<int:pk>/cancel/", sessions.session_cancel, name="session_cancel"),
     path("sessions/<int:pk>/route/", routes.route_builder, name="route"),
     path("sessions/<int:pk>/slots/", sessions.session_slots, name="slots"),
+    path("teams/<int:pk>/base/", routes.team_base, name="team_base"),
     path("hotspots/", places.hotspot_list, name="hotspots"),
     path("hotspots/new/", places.hotspot_edit, name="hotspot_create"),
     path("hotspots/<int:pk>/", places.hotspot_edit, name="hotspot_edit"),
@@ -23,5 +24,6 @@ urlpatterns = [
     path("directory/<int:pk>/", directory.partner_edit, name="partner_edit"),
     path("directory/import/", directory.directory_import, name="directory_import"),
     path("directory/export.csv", directory.directory_export, name="directory_export"),
+    path("directory/data-inclusion/", data_inclusion.data_inclusion_import, name="data_inclusion_import"),
     path("activity/", activity.activity, name="activity"),
 ]

@@ -1,12 +1,19 @@
-"""Test builders (factory_boy). Each test builds what it needs; nothing is shared by fixtures."""
+"""Test builders (factory_boy), and the one way tests sign people in (`sign_in`, at the end).
+
+Each test builds what it needs; nothing is shared by fixtures.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 
 import factory
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import hotp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from outreach.choices import OrganisationKind, Role, SessionKind, TerritoryLevel
 from outreach.models import (
@@ -20,6 +27,7 @@ from outreach.models import (
     Territory,
     User,
 )
+from outreach.services import signin
 from outreach.timebands import hour_band, service_date
 
 
@@ -82,6 +90,14 @@ class FunderUserFactory(UserFactory):
     role = Role.FUNDER
     team = None
     organisation = factory.SubFactory(FunderFactory)
+
+
+class AdminFactory(UserFactory):
+    role = Role.ADMIN
+    team = None
+    organisation = None
+    is_staff = True
+    is_superuser = True
 
 
 class HotspotFactory(factory.django.DjangoModelFactory):
@@ -149,3 +165,66 @@ class FundingAgreementFactory(factory.django.DjangoModelFactory):
     reference = factory.Sequence(lambda n: f"CONV-{n:04d}")
     starts_on = dt.date(2026, 1, 1)
     ends_on = dt.date(2026, 12, 31)
+
+
+# --- Signing in ----------------------------------------------------------------------------------
+# THE way a test signs someone in. Administrators, coordinators and funders need a second factor
+# (outreach/services/signin.py) and the test settings do not relax that: these helpers give the
+# account a real authenticator device and a session that has passed it, exactly what the
+# second-factor step leaves behind. Other branches: use `sign_in(client, user)` (Django test
+# client) or `sign_in_browser(context, base_url, user)` (Playwright), never a bare force_login.
+
+
+def authenticator(user) -> TOTPDevice:
+    """The account's confirmed authenticator app (made if it has none), as after enrolment."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """A code the device accepts now: the current one, or the next (django-otp's tolerance) when
+    the current step was already used (codes are single-use)."""
+    device.refresh_from_db()
+    now_step = int((time.time() - device.t0) // device.step)
+    step = max(now_step, device.last_t + 1)
+    if step > now_step + device.tolerance:
+        raise AssertionError("this authenticator was used for every code it accepts right now")
+    code = hotp(device.bin_key, step, digits=device.digits)
+    return str(code).zfill(device.digits)
+
+
+def sign_in(client, user):
+    """Sign `user` in on a Django test client, with a verified second factor when the role needs one."""
+    client.force_login(user)
+    if signin.requires_second_factor(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
+        session.save()
+    return client
+
+
+def sign_in_browser(context, base_url: str, user) -> None:
+    """The same, for a Playwright browser context: it receives the signed-in session's cookie."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = sign_in(Client(), user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}])
+
+
+def planned_street_session(coordinator, team, *, day: dt.date, **extra) -> OutreachSession:
+    """A street session planned by `coordinator` through the planning service, 21:00–02:00."""
+    from outreach.services import planning
+    from outreach.timebands import PARIS
+
+    start = dt.datetime.combine(day, dt.time(21), tzinfo=PARIS)
+    return planning.create_session(
+        actor=coordinator,
+        team=team,
+        kind="street",
+        territory=departement("59"),
+        planned_start=start,
+        planned_end=start + dt.timedelta(hours=5),
+        **extra,
+    )

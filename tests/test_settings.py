@@ -70,3 +70,31 @@ def test_the_content_security_policy_allows_no_inline_script():
 def test_migrations_are_in_step_with_the_models():
     result = manage("makemigrations", "--check", "--dry-run", env={"DEBUG": "true"})
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_proconnect_needs_its_secret_and_its_origin_joins_the_form_targets(tmp_path):
+    proconnect = {
+        **PROD,
+        "PROCONNECT_CLIENT_ID": "client",
+        "PROCONNECT_DISCOVERY_URL": "https://proconnect.example/api/v2/.well-known/openid-configuration",
+    }
+    refused = manage("check", env=proconnect)
+    assert refused.returncode != 0 and "PROCONNECT_CLIENT_SECRET" in refused.stderr
+
+    secret = tmp_path / "secret"
+    secret.write_text("s3cret\n")
+    script = (
+        "import maraude.settings as s;"
+        "print(s.PROCONNECT_ENABLED, s.PROCONNECT_CLIENT_SECRET,"
+        " s.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'])"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "SECRET_KEY_FILE"}}
+    shown = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**clean, **proconnect, "PROCONNECT_CLIENT_SECRET_FILE": str(secret)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert shown.stdout.strip() == "True s3cret [\"'self'\", 'https://proconnect.example']"

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.authentication import SessionAuthentication
@@ -22,9 +20,9 @@ from api.serializers.devices import (
     ReplacedDeviceSerializer,
 )
 from api.views.base import MaraudeAPIView
-from outreach import access, journal
+from outreach import access
 from outreach.choices import Role
-from outreach.services import devices, login_throttle
+from outreach.services import devices, signin
 from outreach.services.sync_context import edit_window_hours
 
 
@@ -50,25 +48,19 @@ class EnrolView(MaraudeAPIView):
     def post(self, request):
         form = EnrolRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        username, ip = form.validated_data["username"], request.META.get("REMOTE_ADDR")
-        if login_throttle.is_locked(username, ip):
-            journal.log_login_locked(username=username, request=request)
-            return error(
-                "login_locked",
-                _("Too many failed sign-ins. Try again later."),
-                status.HTTP_429_TOO_MANY_REQUESTS,
+        try:
+            user = signin.check_password(
+                request=request,
+                username=form.validated_data["username"],
+                password=form.validated_data["password"],
+                door=signin.Door.DEVICE,
             )
-        user = authenticate(request._request, username=username, password=form.validated_data["password"])
-        if user is None:
-            login_throttle.record_failure(username, ip)
-            journal.log_login_failed(username=username, request=request)
-            return error(
-                "invalid_credentials",
-                _("Wrong username or password."),
-                status.HTTP_401_UNAUTHORIZED,
-            )
-        login_throttle.record_success(username, ip)
-        journal.log_login(user=user, request=request)
+        except signin.SignInRefused as refused:
+            if refused.code == "locked":
+                return error("login_locked", str(refused.message), status.HTTP_429_TOO_MANY_REQUESTS)
+            return error("invalid_credentials", str(refused.message), status.HTTP_401_UNAUTHORIZED)
+        # A phone holds a device token behind its PIN, not a session: no second factor here.
+        signin.record_sign_in(user=user, request=request, door=signin.Door.DEVICE)
         try:
             device, token = devices.enrol_device(
                 user=user,

@@ -6,10 +6,13 @@ Shares of concerns and actions follow the 119's first-year review (seeds/), scal
 
 from __future__ import annotations
 
-# (organisation, département, [(team, kinds)], sectors: {sector: [(hotspot, kind, lat, lon)]})
+# (organisation, département, base of its street team, [(team, kinds)],
+#  sectors: {sector: [(hotspot, kind, lat, lon)]})
 ORGANISATIONS = [
     {
         "name": "Prévention Nord (démo)",
+        # Where the street team's nights begin (routes can start there).
+        "base": ("Local Prévention Nord, rue Solférino", 50.631, 3.055),
         "departement": "59",
         "teams": [("Lille nuit", "street"), ("Lille numérique", "digital")],
         "sectors": {
@@ -30,6 +33,8 @@ ORGANISATIONS = [
     },
     {
         "name": "Maraudes Paris Centre (démo)",
+        # Where the street team's nights begin (routes can start there).
+        "base": ("Local Maraudes Paris Centre, rue de Dunkerque", 48.879, 2.350),
         "departement": "75",
         "teams": [("Paris Nord nuit", "street"), ("Paris numérique", "digital")],
         "sectors": {
@@ -47,6 +52,8 @@ ORGANISATIONS = [
     },
     {
         "name": "Aller-Vers 93 (démo)",
+        # Where the street team's nights begin (routes can start there).
+        "base": ("Local Aller-Vers 93, rue de la République", 48.937, 2.357),
         "departement": "93",
         "teams": [("Saint-Denis nuit", "street")],
         "sectors": {
@@ -62,6 +69,8 @@ ORGANISATIONS = [
     },
     {
         "name": "Horizon Marseille (démo)",
+        # Where the street team's nights begin (routes can start there).
+        "base": ("Local Horizon, cours Belsunce", 43.299, 5.378),
         "departement": "13",
         "teams": [("Marseille centre nuit", "street"), ("Marseille numérique", "digital")],
         "sectors": {
@@ -176,3 +185,17 @@ NOTES = [
     "Accepte le numéro de la permanence.",
     "Demande des informations sur le dépistage.",
 ]
+
+
+# The demo's shared authenticator key (hex), given to every demo coordinator, funder and
+# administrator. Known to anyone, like the demo password: demo data only.
+DEMO_TOTP_KEY = "4d6172617564652064656d6f20324641206b6579"
+
+
+def demo_totp_code(*, steps_ahead: int = 0) -> str:
+    """The code the demo authenticator shows now (or `steps_ahead` periods of 30 s later)."""
+    from binascii import unhexlify
+
+    from django_otp.oath import totp
+
+    return f"{totp(unhexlify(DEMO_TOTP_KEY), step=30, t0=-30 * steps_ahead, digits=6):06d}"

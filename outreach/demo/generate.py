@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.text import slugify
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from outreach.choices import OrganisationKind, Role, SessionKind, SessionStatus, TerritoryLevel
 from outreach.demo import catalogue
@@ -45,6 +46,8 @@ DEMO_ACCOUNTS = {
     Role.FUNDER: "demo-funder",
     Role.ADMIN: "demo-admin",
 }
+# The demo's shared authenticator key (hex). Known to anyone: demo data only, like the password.
+DEMO_TOTP_KEY = "4d6172617564652064656d6f20324641206b6579"
 CHUNK = 5000
 
 # Street nights and digital slots each week: (weekday, start hour, duration in hours).
@@ -102,7 +105,11 @@ def _world(rng: random.Random, summary: DemoSummary) -> list[Team]:
                 for name, kind, lat, lon in places
             )
         for team_name, _kind in spec["teams"]:
-            team = Team.objects.create(organisation=org, name=team_name)
+            base = {}
+            if _kind == SessionKind.STREET:
+                name, latitude, longitude = spec["base"]
+                base = {"base_name": name, "base_latitude": latitude, "base_longitude": longitude}
+            team = Team.objects.create(organisation=org, name=team_name, **base)
             team.territories.set([dep, *sectors])
             team.demo_kind = _kind
             teams.append(team)
@@ -181,7 +188,18 @@ def _world(rng: random.Random, summary: DemoSummary) -> list[Team]:
     )
     _user(DEMO_ACCOUNTS[Role.ADMIN], role=Role.ADMIN, password_hash=pw, is_staff=True, is_superuser=True)
     summary.accounts = {str(role): username for role, username in DEMO_ACCOUNTS.items()}
+    _demo_second_factors()
     return teams
+
+
+def _demo_second_factors() -> None:
+    """Demo staff accounts share one known authenticator key (`manage.py demo_code` prints the
+    current code), so someone trying Maraude passes the second factor without an app."""
+    staff = User.objects.filter(role__in=[Role.COORDINATOR, Role.FUNDER, Role.ADMIN])
+    TOTPDevice.objects.bulk_create(
+        TOTPDevice(user=user, name="Demo authenticator", key=catalogue.DEMO_TOTP_KEY, confirmed=True)
+        for user in staff
+    )
 
 
 def _sessions(rng: random.Random, teams: list[Team], *, until: dt.date, months: int) -> list[OutreachSession]:

@@ -1,3 +1,4 @@
+from outreach.models.accounts import Invitation, PasskeyDevice, RecoveryCode, RecoveryCodeDevice
 from outreach.models.contacts import Contact, Orientation
 from outreach.models.devices import Device
 from outreach.models.funding import FundingAgreement
@@ -30,6 +31,7 @@ __all__ = [
     "FunderSummarySchedule",
     "FundingAgreement",
     "Hotspot",
+    "Invitation",
     "JournalEntry",
     "MonthlyPersonRollup",
     "MonthlyRollup",
@@ -37,8 +39,11 @@ __all__ = [
     "Orientation",
     "OutreachSession",
     "PartnerService",
+    "PasskeyDevice",
     "PersonRollup",
     "PlatformCategory",
+    "RecoveryCode",
+    "RecoveryCodeDevice",
     "RollupLedger",
     "RouteStop",
     "SessionTally",

@@ -25,6 +25,9 @@ class Device(models.Model):
     created_at = models.DateTimeField(_("enrolled"), auto_now_add=True)
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # A password reset signs the account's phones out: the token stops working (401, not 410),
+    # the phone keeps its encrypted data and asks to sign in again.
+    signed_out_at = models.DateTimeField(_("signed out"), null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("revoked by"),

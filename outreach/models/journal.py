@@ -31,6 +31,20 @@ class JournalEvent(models.TextChoices):
     DEVICE_REVOKED = "device_revoked", _("Device revoked")
     RETENTION_PURGE = "retention_purge", _("Retention purge")
     SUMMARY_SENT = "summary_sent", _("Summary sent")
+    PASSWORD_OK = "password_ok", _("Password accepted, second factor pending")
+    SECOND_FACTOR_FAILED = "second_factor_failed", _("Wrong second factor")
+    SECOND_FACTOR_ADDED = "second_factor_added", _("Second factor added")
+    SECOND_FACTOR_REMOVED = "second_factor_removed", _("Second factor removed")
+    SECOND_FACTOR_RESET = "second_factor_reset", _("Second factors reset")
+    RECOVERY_CODES_ISSUED = "recovery_codes_issued", _("Recovery codes issued")
+    INVITATION_CREATED = "invitation_created", _("Invitation created")
+    INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+    INVITATION_REVOKED = "invitation_revoked", _("Invitation revoked")
+    PASSWORD_RESET_REQUESTED = "password_reset_requested", _("Password reset requested")
+    PASSWORD_RESET_ISSUED = "password_reset_issued", _("One-time password reset issued")
+    PASSWORD_RESET_DONE = "password_reset_done", _("Password reset")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    DIRECTORY_IMPORT = "directory_import", _("Partner directory import")
 
 
 class JournalEntry(models.Model):

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from outreach.choices import FunderKind, OrganisationKind
+from outreach.models.places import COORDINATE_DECIMALS
 
 
 class Organisation(models.Model):
@@ -62,6 +63,15 @@ class Team(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("How long a contact stays correctable from the field. Empty: the site default."),
     )
+    # Where the team's nights usually begin (its premises, a van's parking spot): a place of the
+    # team, at 3 decimals like every place, never a person's location.
+    base_name = models.CharField(_("base"), max_length=120, blank=True)
+    base_latitude = models.DecimalField(
+        _("base latitude"), max_digits=6, decimal_places=COORDINATE_DECIMALS, null=True, blank=True
+    )
+    base_longitude = models.DecimalField(
+        _("base longitude"), max_digits=7, decimal_places=COORDINATE_DECIMALS, null=True, blank=True
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -76,7 +86,25 @@ class Team(models.Model):
             models.CheckConstraint(
                 condition=Q(day_boundary_hour__lte=23), name="team_day_boundary_hour_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(base_latitude__isnull=True, base_longitude__isnull=True)
+                | Q(
+                    base_latitude__isnull=False,
+                    base_longitude__isnull=False,
+                    base_latitude__gte=-90,
+                    base_latitude__lte=90,
+                    base_longitude__gte=-180,
+                    base_longitude__lte=180,
+                ),
+                name="team_base_both_coordinates_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.organisation} · {self.name}"
+
+    @property
+    def base(self) -> tuple[float, float] | None:
+        if self.base_latitude is None or self.base_longitude is None:
+            return None
+        return float(self.base_latitude), float(self.base_longitude)

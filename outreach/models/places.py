@@ -100,6 +100,20 @@ class PartnerService(models.Model):
     accepts_unaccompanied_minors = models.BooleanField(_("accepts minors without a guardian"), default=False)
     source = models.CharField(_("source"), max_length=100, blank=True)
     source_id = models.CharField(_("id at source"), max_length=100, blank=True)
+    source_updated_on = models.DateField(_("last updated at source"), null=True, blank=True)
+    from_data_inclusion = models.BooleanField(
+        _("from data·inclusion"),
+        default=False,
+        help_text=_("Kept up to date by the imports of the official directory (data·inclusion)."),
+    )
+    missing_at_source = models.BooleanField(
+        _("gone from its source"),
+        default=False,
+        help_text=_(
+            "Deactivated by an import because the source no longer lists it; a later import that "
+            "finds it again turns it back on."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -110,6 +124,12 @@ class PartnerService(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(category__in=PartnerCategory.values), name="partner_category_valid"
+            ),
+            # An import updates by (source, id): one entry per organisation and source id.
+            models.UniqueConstraint(
+                fields=["organisation", "source", "source_id"],
+                condition=~Q(source_id=""),
+                name="partner_source_id_unique_per_organisation",
             ),
         ]
 

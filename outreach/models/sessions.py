@@ -15,6 +15,7 @@ from outreach.choices import (
     Atmosphere,
     ContactLevel,
     Gender,
+    RouteStart,
     SessionKind,
     SessionStatus,
     YesNoUnknown,
@@ -66,6 +67,13 @@ class OutreachSession(models.Model):
         decimal_places=COORDINATE_DECIMALS,
         null=True,
         blank=True,
+    )
+    start_kind = models.CharField(
+        _("route starts from"),
+        max_length=8,
+        choices=RouteStart.choices,
+        blank=True,
+        help_text=_("The team's base or a point (the start point above), a stop, or the best stop."),
     )
     # Debrief: the team's observation sheet, no identities.
     young_people_seen = models.PositiveIntegerField(_("young people seen"), null=True, blank=True)
@@ -123,6 +131,21 @@ class OutreachSession(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=SessionStatus.DONE) | Q(started_at__isnull=False, ended_at__isnull=False),
                 name="session_done_has_times",
+            ),
+            # A base or a point is a place; a stop or the best stop leaves no start point.
+            models.CheckConstraint(
+                condition=Q(start_kind="")
+                | Q(
+                    start_kind__in=[RouteStart.BASE, RouteStart.POINT],
+                    start_latitude__isnull=False,
+                    start_longitude__isnull=False,
+                )
+                | Q(
+                    start_kind__in=[RouteStart.STOP, RouteStart.BEST],
+                    start_latitude__isnull=True,
+                    start_longitude__isnull=True,
+                ),
+                name="session_start_kind_consistent",
             ),
         ]
 

@@ -1,11 +1,35 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from outreach.choices import Role
+
+
+def role_constraints(prefix: str) -> list[models.CheckConstraint]:
+    """The shape of an account, for the account and for the invitation that will create it: a
+    known role, workers in a team of an organisation, coordinators and funders in an organisation."""
+    return [
+        models.CheckConstraint(condition=Q(role__in=Role.values), name=f"{prefix}_role_valid"),
+        models.CheckConstraint(
+            condition=~Q(role=Role.WORKER) | Q(team__isnull=False, organisation__isnull=False),
+            name=f"{prefix}_worker_has_team",
+        ),
+        models.CheckConstraint(
+            condition=~Q(role__in=[Role.COORDINATOR, Role.FUNDER]) | Q(organisation__isnull=False),
+            name=f"{prefix}_coordinator_funder_have_organisation",
+        ),
+    ]
+
+
+class UserManager(DjangoUserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # `createsuperuser` makes an administrator (a worker would need a team).
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -33,21 +57,13 @@ class User(AbstractUser):
         related_name="members",
     )
 
+    objects = UserManager()
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["username"]
-        constraints = [
-            models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_valid"),
-            models.CheckConstraint(
-                condition=~Q(role=Role.WORKER) | Q(team__isnull=False, organisation__isnull=False),
-                name="user_worker_has_team",
-            ),
-            models.CheckConstraint(
-                condition=~Q(role__in=[Role.COORDINATOR, Role.FUNDER]) | Q(organisation__isnull=False),
-                name="user_coordinator_funder_have_organisation",
-            ),
-        ]
+        constraints = role_constraints("user")
 
     @property
     def is_worker(self) -> bool:

@@ -72,3 +72,14 @@ def directory_for_offline(user: User) -> list[dict]:
         }
         for service in services.order_by("category", "name")
     ]
+
+
+def recent_imports(organisation_id: int, *, limit: int = 5) -> list:
+    """The organisation's last directory imports (CSV or data·inclusion), from the journal."""
+    from outreach.models import JournalEntry
+
+    return list(
+        JournalEntry.objects.filter(
+            event=JournalEntry.Event.DIRECTORY_IMPORT, detail__organisation=organisation_id
+        ).order_by("-created_at", "-pk")[:limit]
+    )

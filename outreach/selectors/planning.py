@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Prefetch, QuerySet
 
 from outreach import access, routing
+from outreach.choices import RouteStart
 from outreach.models import OutreachSession, RouteStop, Team, User
 from outreach.timebands import week_start
 
@@ -92,12 +93,25 @@ class StopLine:
 
 
 @dataclass(frozen=True)
+class BetterStart:
+    """A stop the route could start at to walk less (said when the route starts at a stop)."""
+
+    name: str
+    metres: float
+
+
+@dataclass(frozen=True)
 class RouteSummary:
     start: routing.Point | None
     stops: tuple[StopLine, ...]
     metres: float
     walk_minutes: float
     stop_minutes: int
+    # What the distances assume: RouteStart code ("" when nothing was chosen: the first stop)
+    # and the name of the base or of the first stop.
+    start_kind: str = ""
+    start_name: str = ""
+    better_start: BetterStart | None = None
 
     @property
     def total_minutes(self) -> float:
@@ -137,7 +151,12 @@ def summarise_route(*, start: routing.Point | None, stops: Sequence[tuple[object
     )
 
 
+# A shorter start is worth mentioning from this many metres saved.
+BETTER_START_MIN_METRES = 100
+
+
 def session_route(session: OutreachSession) -> RouteSummary:
+    """The session's route as walked from the start it records, saying which start that is."""
     stops = [
         (stop.hotspot, stop.minutes_planned)
         for stop in session.route_stops.select_related("hotspot").order_by("position")
@@ -145,4 +164,24 @@ def session_route(session: OutreachSession) -> RouteSummary:
     start = None
     if session.start_latitude is not None and session.start_longitude is not None:
         start = (float(session.start_latitude), float(session.start_longitude))
-    return summarise_route(start=start, stops=stops)
+    summary = summarise_route(start=start, stops=stops)
+    kind = session.start_kind
+    if start is not None:
+        name = session.team.base_name if kind == RouteStart.BASE else ""
+        kind = kind or RouteStart.POINT
+    else:
+        name = stops[0][0].name if stops else ""
+    better = None
+    if start is None and kind != RouteStart.BEST and len(stops) > 2:
+        better = _better_start(stops, summary.metres)
+    return replace(summary, start_kind=kind, start_name=name, better_start=better)
+
+
+def _better_start(stops: Sequence[tuple[object, int]], metres: float) -> BetterStart | None:
+    """The best stop to start at, if it saves a walk worth mentioning (heuristic: page speed)."""
+    points = [(float(h.latitude), float(h.longitude)) for h, _ in stops]
+    order = routing.heuristic_order(None, points)
+    best = routing.tour_length_m(None, points, order)
+    if metres - best < BETTER_START_MIN_METRES:
+        return None
+    return BetterStart(name=stops[order[0]][0].name, metres=best)

@@ -1,7 +1,8 @@
-"""Login throttling against password guessing, shared by the web sign-in and the device enrolment.
+"""Failure counting against password guessing, used only through `outreach.services.signin`.
 
 Failures are counted in the cache (Redis when several app servers run) per account and per
-client address; past the limit, sign-in is refused for a lockout period, even with the right password.
+client address; past the limit, sign-in is refused for a lockout period, even with the right
+password. Doors without an account name (a bad invitation or reset link) count for the address.
 """
 
 from __future__ import annotations
@@ -11,26 +12,32 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
+# The address gets a wider allowance: several workers may sign in from one office.
+ADDRESS_ALLOWANCE = 4
 
-def _keys(username: str, ip: str | None) -> list[str]:
-    keys = ["login-fail:user:" + hashlib.sha256(username.strip().lower().encode()).hexdigest()]
+
+def _account_key(username: str) -> str:
+    return "login-fail:user:" + hashlib.sha256(username.strip().lower().encode()).hexdigest()
+
+
+def _keys(username: str | None, ip: str | None) -> list[str]:
+    keys = [_account_key(username)] if username is not None else []
     if ip:
         keys.append(f"login-fail:ip:{ip}")
     return keys
 
 
-def is_locked(username: str, ip: str | None) -> bool:
+def is_locked(username: str | None, ip: str | None) -> bool:
     limit = settings.LOGIN_FAILURE_LIMIT
-    # The address gets a wider allowance: several workers may sign in from one office.
     counts = cache.get_many(_keys(username, ip))
     for key, count in counts.items():
-        allowed = limit * 4 if key.startswith("login-fail:ip:") else limit
+        allowed = limit * ADDRESS_ALLOWANCE if key.startswith("login-fail:ip:") else limit
         if count >= allowed:
             return True
     return False
 
 
-def record_failure(username: str, ip: str | None) -> None:
+def record_failure(username: str | None, ip: str | None) -> None:
     for key in _keys(username, ip):
         cache.add(key, 0, timeout=settings.LOGIN_LOCKOUT_SECONDS)
         try:
@@ -40,4 +47,4 @@ def record_failure(username: str, ip: str | None) -> None:
 
 
 def record_success(username: str, ip: str | None) -> None:
-    cache.delete(_keys(username, None)[0])
+    cache.delete(_account_key(username))

@@ -1,4 +1,5 @@
-"""Planning rules: create, copy, edit and cancel sessions; assign workers; set routes and slots.
+"""Planning rules: create, copy, edit and cancel sessions; assign workers; set platform slots
+(routes and their start: outreach.services.routes).
 
 Every write checks the actor manages the session's team (outreach.access), bumps the session's
 `version` so field apps pick the change up on their next pull, and journals assignment changes
@@ -17,11 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from outreach import access, journal, routing
-from outreach.choices import SessionKind, SessionStatus
+from outreach import access, journal
+from outreach.choices import RouteStart, SessionKind, SessionStatus
 from outreach.models import (
     DigitalSlot,
-    Hotspot,
     OutreachSession,
     PlatformCategory,
     RouteStop,
@@ -142,6 +142,7 @@ def create_session(
         service_date=night_date(planned_start, team.day_boundary_hour),
         start_latitude=coarse(start_latitude) if kind == SessionKind.STREET else None,
         start_longitude=coarse(start_longitude) if kind == SessionKind.STREET else None,
+        start_kind=RouteStart.POINT if kind == SessionKind.STREET and start_latitude is not None else "",
         created_by=actor,
     )
     session.members.set(members)
@@ -187,8 +188,11 @@ def update_session(
     session.planned_end = planned_end
     session.service_date = night_date(planned_start, session.team.day_boundary_hour)
     if session.kind == SessionKind.STREET:
-        session.start_latitude = coarse(start_latitude)
-        session.start_longitude = coarse(start_longitude)
+        point = (coarse(start_latitude), coarse(start_longitude))
+        if point != (session.start_latitude, session.start_longitude):
+            # A start typed in the session form is a point; clearing it leaves the first stop.
+            session.start_latitude, session.start_longitude = point
+            session.start_kind = RouteStart.POINT if point[0] is not None else ""
     _touch(session)
     session.members.set(members)
     _journal_members(
@@ -223,6 +227,11 @@ def copy_session(*, actor: User, source: OutreachSession, day: dt.date, request=
         start_longitude=source.start_longitude,
         request=request,
     )
+    if source.start_kind:
+        copy.start_kind = source.start_kind
+        if source.start_kind == RouteStart.BASE and source.team.base is not None:
+            copy.start_latitude, copy.start_longitude = source.team.base_latitude, source.team.base_longitude
+        copy.save(update_fields=["start_kind", "start_latitude", "start_longitude"])
     RouteStop.objects.bulk_create(
         RouteStop(
             session=copy,
@@ -268,71 +277,6 @@ def _write_stops(session: OutreachSession, stops: Sequence[tuple[int, int]]) -> 
         RouteStop(session=session, hotspot_id=hotspot_id, position=index, minutes_planned=minutes)
         for index, (hotspot_id, minutes) in enumerate(stops, start=1)
     )
-
-
-@dataclass(frozen=True)
-class PlannedStop:
-    hotspot: Hotspot
-    minutes: int = 20
-
-
-@transaction.atomic
-def set_route(
-    *,
-    actor: User,
-    session: OutreachSession,
-    stops: Sequence[PlannedStop],
-    optimise: bool = False,
-    start: tuple | None = None,
-) -> list[RouteStop]:
-    """Replace a street session's route with `stops` in this order (or, with `optimise`, in
-    the shortest walking order from the session's start point). `start` (lat, lon), when
-    given, becomes the session's start point first."""
-    session = OutreachSession.objects.select_for_update().get(pk=session.pk)
-    _check_session(actor, session)
-    _check_planned(session)
-    if session.kind != SessionKind.STREET:
-        raise ValidationError(_("Only a street session has a route."), code="not_street")
-    allowed = set(access.hotspots_manageable_by(actor).filter(is_active=True).values_list("pk", flat=True))
-    seen: set[int] = set()
-    for stop in stops:
-        if stop.hotspot.pk not in allowed:
-            raise ValidationError(
-                _("%(hotspot)s is not an active hotspot of your organisation.") % {"hotspot": stop.hotspot},
-                code="hotspot_out_of_scope",
-            )
-        if stop.hotspot.pk in seen:
-            raise ValidationError(
-                _("%(hotspot)s appears twice in the route.") % {"hotspot": stop.hotspot},
-                code="duplicate_stop",
-            )
-        seen.add(stop.hotspot.pk)
-    if start is not None:
-        session.start_latitude, session.start_longitude = coarse(start[0]), coarse(start[1])
-    ordered = list(stops)
-    if optimise and ordered:
-        ordered = [ordered[i] for i in optimal_order(session, ordered)]
-    _write_stops(session, [(stop.hotspot.pk, stop.minutes) for stop in ordered])
-    _touch(session)
-    return list(session.route_stops.select_related("hotspot").order_by("position"))
-
-
-def start_point(session: OutreachSession, stops: Sequence[PlannedStop]) -> routing.Point | None:
-    """The session's start point, or else the first stop's place."""
-    if session.start_latitude is not None and session.start_longitude is not None:
-        return float(session.start_latitude), float(session.start_longitude)
-    if stops:
-        return float(stops[0].hotspot.latitude), float(stops[0].hotspot.longitude)
-    return None
-
-
-def optimal_order(session: OutreachSession, stops: Sequence[PlannedStop]) -> list[int]:
-    """Indices of `stops` in the shortest walking order from the session's start point."""
-    start = start_point(session, stops)
-    points = [(float(s.hotspot.latitude), float(s.hotspot.longitude)) for s in stops]
-    if start is None:
-        return list(range(len(stops)))
-    return routing.shortest_order(start, points)
 
 
 @dataclass(frozen=True)

@@ -79,8 +79,16 @@ def directory_import(request: HttpRequest) -> HttpResponse:
         if result.written:
             messages.success(
                 request,
-                _("Directory imported: %(created)s added, %(updated)s updated.")
-                % {"created": result.created, "updated": result.updated},
+                _(
+                    "Directory imported: %(created)s added, %(updated)s updated, %(unchanged)s "
+                    "unchanged, %(shared)s shared national services left as they are."
+                )
+                % {
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                    "shared": result.shared,
+                },
             )
             if result.ok:
                 return redirect("planning:directory")
@@ -98,7 +106,7 @@ def directory_export(request: HttpRequest) -> HttpResponse:
         user=request.user, what="partner directory CSV", request=request, rows=services.count()
     )
     response = HttpResponse(
-        "\ufeff" + export_directory(services.order_by("category", "name")),
+        "\ufeff" + export_directory(services.order_by("category", "name", "pk")),
         content_type="text/csv; charset=utf-8",
     )
     stamp = timezone.localdate().isoformat()

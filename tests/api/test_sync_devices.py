@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from outreach.models import Device, JournalEntry
 from tests.api.sync_helpers import PULL, PUSH, device_client, push
-from tests.factories import CoordinatorFactory, FunderUserFactory, TeamFactory, UserFactory
+from tests.factories import CoordinatorFactory, FunderUserFactory, TeamFactory, UserFactory, sign_in
 
 ENROL = "/api/v1/devices/enrol"
 pytestmark = pytest.mark.django_db
@@ -112,7 +112,7 @@ def test_revoked_device_is_told_to_wipe_its_data_on_push_and_pull():
     client, device = device_client(worker)
     coordinator = CoordinatorFactory(organisation=worker.organisation)
     web = APIClient()
-    web.force_login(coordinator)
+    sign_in(web, coordinator)
     response = web.post(f"/api/v1/devices/{device.pk}/revoke")
     assert response.status_code == 200
     assert response.json()["revoked_at"]
@@ -142,7 +142,7 @@ def test_coordinators_list_only_their_organisations_devices():
     _, other = device_client(UserFactory())
     coordinator = CoordinatorFactory(organisation=worker.organisation)
     web = APIClient()
-    web.force_login(coordinator)
+    sign_in(web, coordinator)
     listed = web.get("/api/v1/devices/").json()
     assert [d["id"] for d in listed] == [str(mine.pk)]
     assert listed[0]["owner"] == {"username": worker.username}
@@ -155,6 +155,6 @@ def test_workers_cannot_manage_devices():
     worker = UserFactory()
     _, device = device_client(worker)
     web = APIClient()
-    web.force_login(worker)
+    sign_in(web, worker)
     assert web.get("/api/v1/devices/").status_code == 403
     assert web.post(f"/api/v1/devices/{device.pk}/revoke").status_code == 403

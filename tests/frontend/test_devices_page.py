@@ -7,14 +7,14 @@ from django.test import Client
 
 from outreach.models import JournalEntry
 from outreach.services.devices import enrol_device
-from tests.factories import CoordinatorFactory, UserFactory
+from tests.factories import CoordinatorFactory, UserFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 def signed_in(user) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
@@ -45,7 +45,7 @@ def test_revoking_needs_a_post_with_a_csrf_token():
     device, _ = enrol_device(user=worker, label="x")
     coordinator = CoordinatorFactory(organisation=worker.organisation)
     client = Client(enforce_csrf_checks=True)
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     assert client.get(f"/devices/{device.pk}/revoke/").status_code == 405
     assert client.post(f"/devices/{device.pk}/revoke/").status_code == 403
     device.refresh_from_db()

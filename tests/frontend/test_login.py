@@ -25,7 +25,7 @@ def test_a_wrong_password_is_refused_with_a_french_message(client):
     user = UserFactory()
     response = sign_in(client, user.username, "wrong")
     assert response.status_code == 200
-    assert "Saisissez un identifiant et un mot de passe valides" in response.content.decode()
+    assert "Identifiant ou mot de passe incorrect." in response.content.decode()
     assert JournalEntry.objects.filter(event="login_failed", actor_username=user.username).count() == 1
 
 
@@ -33,7 +33,7 @@ def test_the_same_error_in_english(client):
     user = UserFactory()
     client.cookies["django_language"] = "en"
     response = sign_in(client, user.username, "wrong")
-    assert "Please enter a correct username and password" in response.content.decode()
+    assert "Wrong username or password." in response.content.decode()
 
 
 def test_repeated_failures_lock_the_account_even_with_the_right_password(client, settings):

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from outreach.demo.generate import build_demo
 from outreach.models import Contact, JournalEntry, User
+from tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def admin_client(client):
     build_demo(contacts=60, months=1, seed=5)
-    client.force_login(User.objects.get(username="demo-admin"))
+    sign_in(client, User.objects.get(username="demo-admin"))
     return client
 
 
@@ -72,3 +73,29 @@ def test_the_journal_is_read_only_in_the_admin(admin_client):
         reverse("admin:outreach_journalentry_delete", args=[entry.pk]), {"post": "yes"}
     )
     assert response.status_code == 403
+
+
+def test_moving_a_teams_base_in_the_admin_moves_the_routes_that_start_there(admin_client):
+    from outreach.demo.tonight import ensure_tonight
+
+    tonight = ensure_tonight()
+    team = tonight.team
+    assert tonight.start_kind == "base"
+    url = reverse("admin:outreach_team_change", args=[team.pk])
+    data = {
+        "name": team.name,
+        "organisation": team.organisation_id,
+        "territories": [t.pk for t in team.territories.all()],
+        "day_boundary_hour": team.day_boundary_hour,
+        "edit_window_hours": "",
+        "base_name": "Nouveau local",
+        "base_latitude": "50.640",
+        "base_longitude": "3.1",
+        "is_active": "on",
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    tonight.refresh_from_db()
+    team.refresh_from_db()
+    assert (team.base_name, str(team.base_latitude)) == ("Nouveau local", "50.640")
+    assert (str(tonight.start_latitude), str(tonight.start_longitude)) == ("50.640", "3.100")

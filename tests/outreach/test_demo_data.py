@@ -72,3 +72,24 @@ def test_the_command_fills_only_an_empty_database(capsys):
     assert "nothing to do" in capsys.readouterr().out
     with pytest.raises(CommandError):
         call_command("seed_demo")
+
+
+def test_demo_staff_pass_the_second_factor_with_the_printed_code(settings, client):
+    import io
+    import re
+
+    from outreach.demo.generate import DEMO_PASSWORD
+
+    build_demo(contacts=50, months=1, seed=5, until=UNTIL)
+    with pytest.raises(CommandError):
+        call_command("demo_code")  # development only
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("demo_code", stdout=out)
+    code = re.search(r"code now: (\d{6})", out.getvalue()).group(1)
+
+    client.post("/login/", {"username": "demo-coordinator", "password": DEMO_PASSWORD})
+    response = client.post("/accounts/two-factor/", {"code": code, "next": "/planning/"})
+
+    assert response.status_code == 302 and response["Location"] == "/planning/"
+    assert client.get("/planning/").status_code == 200

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from outreach.models import PartnerService
+from outreach.models import JournalEntry, PartnerService
 from outreach.services.directory_csv import COLUMNS, export_directory, import_directory
 from tests.factories import CoordinatorFactory, PartnerServiceFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English here (the site's default is French); one test checks both."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
 
 HEADER = ",".join(COLUMNS)
 GOOD = (
@@ -92,20 +102,121 @@ def test_reimport_updates_by_source_and_id_and_export_round_trips():
     exported = export_directory(PartnerService.objects.all())
     assert exported.splitlines()[0] == HEADER
     again = import_directory(actor=coordinator, data=exported.encode("utf-8"))
-    assert again.ok and again.updated == 1
+    assert again.ok and (again.updated, again.unchanged) == (0, 1)
     assert PartnerService.objects.get().opening_hours == "Mo-Su 18:00-02:00"
 
 
 def test_import_never_touches_another_organisations_or_shared_services():
     coordinator = CoordinatorFactory()
     shared = PartnerServiceFactory(name="Accueil de jour jeunes", organisation=None)
-    import_directory(actor=coordinator, data=csv_bytes(GOOD.replace("asso-1,annuaire-59", ",")))
+    theirs = PartnerServiceFactory(
+        name="Allô enfance en danger",
+        organisation=CoordinatorFactory().organisation,
+        territory=shared.territory,
+    )
+    result = import_directory(
+        actor=coordinator,
+        data=csv_bytes(GOOD.replace("asso-1,annuaire-59", ","), HOTLINE.replace("119,", ",", 1)),
+    )
+    assert (result.created, result.shared) == (1, 1)
     shared.refresh_from_db()
-    assert shared.organisation is None and shared.opening_hours == ""
-    assert PartnerService.objects.filter(organisation=coordinator.organisation).count() == 1
+    theirs.refresh_from_db()
+    assert shared.organisation is None and shared.opening_hours == "" and theirs.opening_hours == ""
+    # The row describing the shared service is not copied into the organisation.
+    assert list(
+        PartnerService.objects.filter(organisation=coordinator.organisation).values_list("name", flat=True)
+    ) == ["Allô enfance en danger"]
 
 
 def test_export_defuses_spreadsheet_formulas():
     service = PartnerServiceFactory(name='=HYPERLINK("http://x")', phone="+33 3 20")
     text = export_directory([service])
     assert "'=HYPERLINK" in text and ",+33 3 20," in text
+
+
+def _demo_directory_csv(coordinator) -> str:
+    from outreach import access
+
+    services = access.partners_visible_to(coordinator).select_related("territory")
+    return export_directory(services.order_by("category", "name", "pk"))
+
+
+def test_exporting_then_importing_the_demo_directory_changes_nothing():
+    from outreach import access
+    from outreach.demo.generate import build_demo
+    from outreach.models import User
+
+    build_demo(contacts=0, months=1, seed=2021)
+    coordinator = User.objects.get(username="demo-coordinator")
+    own = PartnerService.objects.filter(organisation=coordinator.organisation)
+    assert own.count() == 6
+    assert access.partners_visible_to(coordinator).filter(organisation=None).count() == 1  # the 119
+    exported = _demo_directory_csv(coordinator)
+
+    result = import_directory(actor=coordinator, data=exported.encode("utf-8"))
+
+    assert result.ok and (result.created, result.updated, result.unchanged, result.shared) == (0, 0, 6, 1)
+    assert own.count() == 6
+    assert _demo_directory_csv(coordinator) == exported
+    entry = JournalEntry.objects.get(event="directory_import")
+    assert entry.actor == coordinator and (entry.detail["format"], entry.detail["unchanged"]) == ("csv", 6)
+
+
+def test_region_and_sector_territories_survive_the_round_trip():
+    from outreach.models import Territory
+
+    coordinator = CoordinatorFactory()
+    hauts_de_france = Territory.objects.get(level="region", code="32")  # "32" alone is the Gers
+    sector = Territory.objects.create(
+        level="sector",
+        code="gare",
+        name="Gare",
+        parent=departement_59(),
+        organisation=coordinator.organisation,
+    )
+    PartnerServiceFactory(
+        organisation=coordinator.organisation, name="Réseau régional", territory=hauts_de_france
+    )
+    PartnerServiceFactory(organisation=coordinator.organisation, name="Permanence gare", territory=sector)
+    exported = export_directory(PartnerService.objects.order_by("name"))
+    assert "region:32" in exported
+
+    result = import_directory(actor=coordinator, data=exported.encode("utf-8"))
+    assert (result.created, result.unchanged) == (0, 2)
+    assert export_directory(PartnerService.objects.order_by("name")) == exported
+
+
+def departement_59():
+    from tests.factories import departement
+
+    return departement("59")
+
+
+def test_a_bad_row_names_the_bad_value_and_the_allowed_ones_in_french_and_english():
+    from django.utils import translation
+
+    coordinator = CoordinatorFactory()
+    data = csv_bytes(GOOD, HOTLINE.replace("hotline", "helpline"), GOOD.replace("jeunes|femmes", "mineurs"))
+    with translation.override("fr"):
+        french = [str(e) for e in import_directory(actor=coordinator, data=data).errors]
+    with translation.override("en"):
+        english = [str(e) for e in import_directory(actor=coordinator, data=data).errors]
+    allowed = "child_welfare, health, hotline, other, police_justice, shelter, specialised"
+    assert english[0] == f"Line 3 (categorie): “helpline” is not a category. Allowed: {allowed}."
+    assert (
+        french[0]
+        == f"Ligne 3 (categorie) : « helpline » n’est pas une catégorie. Valeurs possibles : {allowed}."
+    )
+    assert english[1].startswith(
+        "Line 4 (publics): “mineurs” is not a data·inclusion public. Allowed: actifs, "
+    )
+    assert french[1].startswith("Ligne 4 (publics) : « mineurs » n’est pas un public data·inclusion.")
+
+
+def test_a_bad_theme_is_answered_with_the_themes_of_its_family():
+    coordinator = CoordinatorFactory()
+    row = GOOD.replace("Accueil sans rendez-vous,,", "Accueil sans rendez-vous,sante--addiction,")
+    [error] = import_directory(actor=coordinator, data=csv_bytes(row)).errors
+    assert "“sante--addiction”" in error.message
+    assert "sante--addictions, sante--constituer-un-dossier-mdph-invalidite" in error.message
+    assert "logement-hebergement--" not in error.message

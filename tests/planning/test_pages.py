@@ -25,6 +25,7 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
     departement,
+    sign_in,
 )
 from tests.planning.test_photos import jpeg_with_gps
 
@@ -39,7 +40,7 @@ def coordinator():
 
 @pytest.fixture
 def signed_in(client, coordinator):
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     client.cookies["django_language"] = "en"
     return client
 
@@ -226,6 +227,7 @@ def test_route_builder_works_as_a_plain_form_without_javascript(signed_in, coord
     )
     url = reverse("planning:route", args=[session.pk])
     form = {
+        "start_kind": "point",
         "start_latitude": "50.637",
         "start_longitude": "3.070",
         f"stop_{far.pk}": "on",
@@ -241,13 +243,13 @@ def test_route_builder_works_as_a_plain_form_without_javascript(signed_in, coord
     response = signed_in.post(url, {**form, "action": "optimise"}, follow=True)
     stops = list(session.route_stops.order_by("position"))
     assert [(s.hotspot, s.minutes_planned) for s in stops] == [(near, 15), (far, 30)]
-    assert "Route ordered: 2 stops" in response.content.decode()
+    assert "Route ordered from the start point: 2 stops" in response.content.decode()
 
 
 def test_home_page_leads_coordinators_and_workers_to_the_plan(client, coordinator):
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     assert reverse("planning:board") in client.get(reverse("home")).content.decode()
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     assert reverse("planning:board") in client.get(reverse("home")).content.decode()
 
 
@@ -264,12 +266,12 @@ def test_hotspot_photos_are_served_to_the_organisation_only(signed_in, coordinat
     # test's database connection the way an explicit response.close() would).
     assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
     worker = UserFactory(team=coordinator.organisation.teams.get())
-    signed_in.force_login(worker)
+    sign_in(signed_in, worker)
     ok = signed_in.get(url)
     assert ok.status_code == 200 and b"".join(ok.streaming_content)
     signed_in.force_login(UserFactory())  # another organisation's worker
     assert signed_in.get(url).status_code == 404
-    signed_in.force_login(FunderUserFactory())
+    sign_in(signed_in, FunderUserFactory())
     assert signed_in.get(url).status_code == 403
 
 

@@ -22,6 +22,7 @@ from tests.factories import (
     SessionFactory,
     TeamFactory,
     UserFactory,
+    sign_in,
 )
 
 pytestmark = pytest.mark.django_db
@@ -94,14 +95,14 @@ def test_services_refuse_another_organisations_session(two_organisations):
 @pytest.mark.parametrize("name", ["session", "session_edit", "session_copy", "route"])
 def test_pages_of_another_organisations_session_are_not_found(client, two_organisations, name):
     o = two_organisations
-    client.force_login(o["coordinator"])
+    sign_in(client, o["coordinator"])
     assert client.get(reverse(f"planning:{name}", args=[o["their_session"].pk])).status_code == 404
     assert client.get(reverse(f"planning:{name}", args=[o["my_session"].pk])).status_code == 200
 
 
 def test_cancelling_another_organisations_session_is_not_found(client, two_organisations):
     o = two_organisations
-    client.force_login(o["coordinator"])
+    sign_in(client, o["coordinator"])
     url = reverse("planning:session_cancel", args=[o["their_session"].pk])
     assert client.post(url).status_code == 404
     assert OutreachSession.objects.get(pk=o["their_session"].pk).status == "planned"
@@ -109,7 +110,7 @@ def test_cancelling_another_organisations_session_is_not_found(client, two_organ
 
 def test_other_organisations_hotspot_cannot_be_edited_or_routed(client, two_organisations):
     o = two_organisations
-    client.force_login(o["coordinator"])
+    sign_in(client, o["coordinator"])
     url = reverse("planning:hotspot_edit", args=[o["their_hotspot"].pk])
     assert client.get(url).status_code == 404
     route = reverse("planning:route", args=[o["my_session"].pk])
@@ -119,7 +120,7 @@ def test_other_organisations_hotspot_cannot_be_edited_or_routed(client, two_orga
 
 def test_worker_reads_the_board_but_cannot_plan(client, two_organisations):
     o = two_organisations
-    client.force_login(o["worker"])
+    sign_in(client, o["worker"])
     board = client.get(reverse("planning:board"), {"week": o["my_session"].service_date})
     assert board.status_code == 200
     assert reverse("planning:session", args=[o["my_session"].pk]) in board.content.decode()
@@ -132,7 +133,7 @@ def test_worker_reads_the_board_but_cannot_plan(client, two_organisations):
 
 @pytest.mark.parametrize("name", ["board", "hotspots", "directory", "coverage", "activity", "session_create"])
 def test_funder_gets_no_planning_page(client, name):
-    client.force_login(FunderUserFactory())
+    sign_in(client, FunderUserFactory())
     assert client.get(reverse(f"planning:{name}")).status_code == 403
 
 
@@ -145,7 +146,7 @@ def test_activity_shows_own_notes_only_and_is_journaled(client, two_organisation
     o = two_organisations
     ContactFactory(session=o["my_session"], note="met near the kiosk, follow up")
     ContactFactory(session=o["their_session"], note="other organisation note")
-    client.force_login(o["coordinator"])
+    sign_in(client, o["coordinator"])
     today = dt.date.today()
     page = client.get(
         reverse("planning:activity"),

@@ -113,3 +113,30 @@ def test_unsupported_image_format_is_refused():
     with pytest.raises(ValidationError) as caught:
         sanitise_place_photo(upload(out.getvalue(), "x.gif", "image/gif"))
     assert caught.value.code == "bad_format"
+
+
+@pytest.mark.django_db
+def test_photos_are_served_only_by_the_scoped_view_even_in_development(settings, tmp_path):
+    import importlib
+
+    from django.test import Client
+    from django.urls import clear_url_caches
+
+    import maraude.urls
+    from tests.factories import CoordinatorFactory, HotspotFactory, sign_in
+
+    settings.DEBUG = True  # `make run`
+    settings.MEDIA_ROOT = tmp_path
+    importlib.reload(maraude.urls)
+    clear_url_caches()
+    coordinator = CoordinatorFactory()
+    hotspot = HotspotFactory(organisation=coordinator.organisation)
+    hotspot.photo.save("x.jpg", sanitise_place_photo(upload(jpeg_with_gps((300, 200)))))
+    assert (tmp_path / hotspot.photo.name).exists()
+
+    assert Client().get(f"/media/{hotspot.photo.name}").status_code == 404
+    own = sign_in(Client(), coordinator).get(f"/planning/hotspots/{hotspot.pk}/photo.jpg")
+    assert own.status_code == 200 and own["Content-Type"] == "image/jpeg"
+    assert b"".join(own.streaming_content).startswith(b"\xff\xd8")
+    stranger = sign_in(Client(), CoordinatorFactory()).get(f"/planning/hotspots/{hotspot.pk}/photo.jpg")
+    assert stranger.status_code == 404

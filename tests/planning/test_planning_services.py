@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from outreach.models import DigitalSlot, PlatformCategory
-from outreach.services import planning
+from outreach.services import planning, routes
 from outreach.timebands import PARIS
 from tests.factories import (
     CoordinatorFactory,
@@ -58,10 +58,10 @@ def test_copy_keeps_hours_workers_route_and_slots_across_a_clock_change(coordina
     worker = UserFactory(team=team)
     street = plan(coordinator, team, members=[worker])
     places = [HotspotFactory(organisation=team.organisation) for _ in range(3)]
-    planning.set_route(
+    routes.set_route(
         actor=coordinator,
         session=street,
-        stops=[planning.PlannedStop(h, 15 + i) for i, h in enumerate(places)],
+        stops=[routes.PlannedStop(h, 15 + i) for i, h in enumerate(places)],
     )
     # Friday 23 October 2026 (summer time) → Friday 30 October (winter time).
     copy = planning.copy_session(actor=coordinator, source=street, day=dt.date(2026, 10, 30))
@@ -90,10 +90,10 @@ def test_copy_keeps_hours_workers_route_and_slots_across_a_clock_change(coordina
 def test_inactive_hotspots_are_dropped_when_copying(coordinator, team):
     session = plan(coordinator, team)
     kept, closed = (HotspotFactory(organisation=team.organisation) for _ in range(2))
-    planning.set_route(
+    routes.set_route(
         actor=coordinator,
         session=session,
-        stops=[planning.PlannedStop(closed), planning.PlannedStop(kept)],
+        stops=[routes.PlannedStop(closed), routes.PlannedStop(kept)],
     )
     closed.is_active = False
     closed.save()
@@ -108,10 +108,10 @@ def test_optimised_route_starts_near_the_start_point_and_bumps_the_version(coord
         for lon in ("3.090", "3.072", "3.080")
     )
     version = session.version
-    stops = planning.set_route(
+    stops = routes.set_route(
         actor=coordinator,
         session=session,
-        stops=[planning.PlannedStop(h) for h in (far, near, middle)],
+        stops=[routes.PlannedStop(h) for h in (far, near, middle)],
         optimise=True,
     )
     assert [s.hotspot for s in stops] == [near, middle, far]
@@ -123,14 +123,14 @@ def test_route_refuses_duplicates_and_other_organisations_places(coordinator, te
     session = plan(coordinator, team)
     mine = HotspotFactory(organisation=team.organisation)
     with pytest.raises(ValidationError) as caught:
-        planning.set_route(
+        routes.set_route(
             actor=coordinator,
             session=session,
-            stops=[planning.PlannedStop(mine), planning.PlannedStop(mine)],
+            stops=[routes.PlannedStop(mine), routes.PlannedStop(mine)],
         )
     assert caught.value.code == "duplicate_stop"
     with pytest.raises(ValidationError) as caught:
-        planning.set_route(actor=coordinator, session=session, stops=[planning.PlannedStop(HotspotFactory())])
+        routes.set_route(actor=coordinator, session=session, stops=[routes.PlannedStop(HotspotFactory())])
     assert caught.value.code == "hotspot_out_of_scope"
 
 
@@ -144,13 +144,13 @@ def test_only_planned_sessions_can_be_changed_or_cancelled(coordinator, team):
     assert caught.value.code == "not_planned"
     lived = SessionFactory(team=team, status="under_way", started_at=session.planned_start)
     with pytest.raises(ValidationError):
-        planning.set_route(actor=coordinator, session=lived, stops=[])
+        routes.set_route(actor=coordinator, session=lived, stops=[])
 
 
 def test_a_digital_session_has_slots_not_a_route(coordinator, team):
     digital = plan(coordinator, team, kind="digital")
     with pytest.raises(ValidationError) as caught:
-        planning.set_route(actor=coordinator, session=digital, stops=[])
+        routes.set_route(actor=coordinator, session=digital, stops=[])
     assert caught.value.code == "not_street"
     platform = PlatformCategory.objects.filter(is_active=True).first()
     with pytest.raises(ValidationError) as caught:

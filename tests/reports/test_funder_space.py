@@ -24,6 +24,7 @@ from tests.factories import (
     OrganisationFactory,
     TeamFactory,
     departement,
+    sign_in,
 )
 from tests.reports.builders import contacts, night
 
@@ -59,7 +60,7 @@ def world():
 
 
 def _login(client, user):
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

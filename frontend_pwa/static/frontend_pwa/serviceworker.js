@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "2d1dc115ed10";
+const VERSION = "e9142c40534a";
 const PRECACHE = [
   "/app/",
   "/manifest.json",

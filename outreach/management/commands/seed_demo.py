@@ -8,8 +8,10 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from outreach.demo.generate import build_demo
+from outreach.demo.tonight import ensure_tonight
 from outreach.models import Organisation
 from outreach.reporting.rollups import rebuild_all
+from outreach.timebands import PARIS
 
 
 class Command(BaseCommand):
@@ -30,6 +32,8 @@ class Command(BaseCommand):
         if Organisation.objects.exists():
             if options["if_empty"]:
                 self.stdout.write("Demo data already present: nothing to do.")
+                # A database left from an earlier day: tonight still has a session to open.
+                self._tonight()
                 return
             raise CommandError("The database already has organisations; seed_demo only fills an empty one.")
         if options["contacts"] < 0 or options["months"] < 1:
@@ -59,3 +63,17 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password: {summary.password}):")
         for role, username in summary.accounts.items():
             self.stdout.write(f"  {role:<12} {username}")
+        self.stdout.write(
+            "Coordinator, funder and administrator also need a second factor: "
+            "`make demo-code` (or `manage.py demo_code`) prints the code they accept now."
+        )
+        self._tonight()
+
+    def _tonight(self) -> None:
+        session = ensure_tonight()
+        if session is not None:
+            members = ", ".join(sorted(m.get_username() for m in session.members.all()))
+            self.stdout.write(
+                f"Tonight: {session.title}, {session.planned_start.astimezone(PARIS):%H:%M}, "
+                f"{session.route_stops.count()} stops ({members})."
+            )

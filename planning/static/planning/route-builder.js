@@ -1,6 +1,7 @@
 // Route builder enhancement: a Leaflet map of the hotspots over the stop list, up/down buttons
-// to adjust the order. Without JavaScript (or when Leaflet or the tiles fail) the form below
-// the map works on its own: tick stops, type the order, submit.
+// to adjust the order, and a live total of the walk from the chosen start. Without JavaScript
+// (or when Leaflet or the tiles fail) the form below the map works on its own: tick stops,
+// type the order, submit.
 (function () {
   "use strict";
 
@@ -14,6 +15,29 @@
   const position = (id) => document.getElementById("id_pos_" + id);
   const latInput = document.getElementById("id_start_latitude");
   const lonInput = document.getElementById("id_start_longitude");
+  const startStop = document.getElementById("id_start_stop");
+  const liveSummary = document.getElementById("live-summary");
+  const lang = document.documentElement.lang || "fr";
+  // One decimal, the page's language, no grouping: the server prints the same (planning/formatting.py).
+  const kmFormat = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1, useGrouping: false });
+  const intFormat = new Intl.NumberFormat(lang, { maximumFractionDigits: 0, useGrouping: false });
+
+  function startKind() {
+    const checked = form.querySelector('input[name="start_kind"]:checked');
+    return checked ? checked.value : "";
+  }
+
+  function formatKm(metres) {
+    return kmFormat.format(metres / 1000) + "\u00a0km";
+  }
+
+  function greatCircle(a, b) {
+    // Haversine, with the server's Earth radius (outreach/routing.py, sent in the page data).
+    const rad = Math.PI / 180;
+    const h = Math.sin((b[0] - a[0]) * rad / 2) ** 2 +
+      Math.cos(a[0] * rad) * Math.cos(b[0] * rad) * Math.sin((b[1] - a[1]) * rad / 2) ** 2;
+    return 2 * data.earthRadiusM * Math.asin(Math.min(1, Math.sqrt(h)));
+  }
 
   function picked() {
     // Hotspot ids of the ticked stops, in the order typed (blank positions last).
@@ -22,6 +46,14 @@
       .map((h) => ({ id: h.id, pos: parseInt(position(h.id).value, 10) || 10000, name: h.name }))
       .sort((a, b) => a.pos - b.pos || a.name.localeCompare(b.name))
       .map((s) => s.id);
+  }
+
+  function putFirst(id) {
+    // The chosen start stop is walked first: give it position 1, the others keep their order.
+    if (!checkbox(id)) return;
+    checkbox(id).checked = true;
+    const order = picked().filter((other) => other !== id);
+    [id].concat(order).forEach((hid, i) => { position(hid).value = i + 1; });
   }
 
   function renumber() {
@@ -74,7 +106,22 @@
       refresh();
     });
     position(id).addEventListener("change", refresh);
+    document.getElementById("id_min_" + id).addEventListener("change", showTotal);
   });
+  form.querySelectorAll('input[name="start_kind"]').forEach((radio) => radio.addEventListener("change", refresh));
+  if (startStop) {
+    startStop.addEventListener("change", () => {
+      const stop = form.querySelector('input[name="start_kind"][value="stop"]');
+      if (stop && startStop.value) stop.checked = true;
+      refresh();
+    });
+  }
+  [latInput, lonInput].forEach((input) => input.addEventListener("input", () => {
+    const point = form.querySelector('input[name="start_kind"][value="point"]');
+    if (point) point.checked = true;
+    drawMap();
+    showTotal();
+  }));
 
   // ---- The map (optional layer over the list) ----
   const wrap = document.getElementById("route-map-wrap");
@@ -90,9 +137,35 @@
   }
 
   function startPoint() {
+    // Where the walk begins: the team's base, the typed point, or none (the first stop).
+    const kind = startKind();
+    if (kind === "base") return data.base;
+    if (kind !== "point") return null;
     const lat = parseFloat(latInput.value);
     const lon = parseFloat(lonInput.value);
     return Number.isFinite(lat) && Number.isFinite(lon) ? [lat, lon] : null;
+  }
+
+  function showTotal() {
+    if (!liveSummary) return;
+    const order = picked();
+    if (!order.length) { liveSummary.hidden = true; return; }
+    let here = startPoint();
+    let metres = 0;
+    let stay = 0;
+    order.forEach((id) => {
+      const h = data.hotspots.find((x) => x.id === id);
+      if (here) metres += greatCircle(here, [h.lat, h.lon]);
+      here = [h.lat, h.lon];
+      stay += parseInt(document.getElementById("id_min_" + id).value, 10) || 0;
+    });
+    const walk = metres / data.metresPerMinute;
+    liveSummary.textContent = liveSummary.dataset.template
+      .replace("{km}", formatKm(metres))
+      .replace("{walk}", intFormat.format(walk))
+      .replace("{stay}", intFormat.format(stay))
+      .replace("{total}", intFormat.format(walk + stay));
+    liveSummary.hidden = false;
   }
 
   function drawMap() {
@@ -109,6 +182,9 @@
       } else {
         startMarker.setLatLng(start);
       }
+    } else if (startMarker) {
+      startMarker.remove();
+      startMarker = null;
     }
     const path = (start ? [start] : []).concat(order.map((id) => {
       const h = data.hotspots.find((x) => x.id === id);
@@ -119,9 +195,11 @@
   }
 
   function refresh() {
+    if (startKind() === "stop" && startStop && startStop.value) putFirst(Number(startStop.value));
     renumber();
     sortRows();
     drawMap();
+    showTotal();
   }
 
   function initMap() {
@@ -162,10 +240,12 @@
       placingStart = false;
       latInput.value = event.latlng.lat.toFixed(3);
       lonInput.value = event.latlng.lng.toFixed(3);
+      const point = form.querySelector('input[name="start_kind"][value="point"]');
+      if (point) point.checked = true;
       status.textContent = "";
       drawMap();
+      showTotal();
     });
-    [latInput, lonInput].forEach((input) => input.addEventListener("change", drawMap));
   }
 
   initMap();

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outreach', '0005_sync_devices_changelog'),
+        ('outreach', '0008_route_start'),
     ]
 
     operations = [
