@@ -7,7 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from outreach.models import Contact, Device, Hotspot
-from tests.factories import CoordinatorFactory
+from tests.factories import CoordinatorFactory, sign_in_browser
+from tests.frontend import axe
 from tests.frontend.conftest import PASSWORD
 from tests.frontend.fieldapp import (
     go_online,
@@ -18,7 +19,6 @@ from tests.frontend.fieldapp import (
     start_planned_session,
     unlock,
 )
-from tests.frontend.test_planning_screens import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SCREENS = ["Session", "Nouveau contact", "Récents", "Annuaire", "Synchro"]
@@ -42,7 +42,7 @@ def test_a_token_the_server_no_longer_knows_is_announced_on_every_screen_until_s
         open_tab(page, screen)
         expect(banner).to_contain_text("ne reconnaît plus ce téléphone")
         expect(page.locator("#net")).to_have_text("Reconnexion nécessaire")  # not "En ligne"
-    assert not axe_violations(page)
+    assert not axe.violations(page)
     page.reload()  # still said after a restart: it is kept in the vault
     unlock(page)
     expect(banner).to_be_visible()
@@ -116,17 +116,13 @@ def test_the_coordinator_sees_what_a_phone_still_holds_before_revoking_it(
 
     coordinator = CoordinatorFactory(username="chef", organisation=world.team.organisation)
     office = browser.new_context(locale="fr-FR")
+    sign_in_browser(office, live_server.url, coordinator)  # password and second factor
     desk = office.new_page()
-    desk.goto(f"{live_server.url}/login/")
-    desk.get_by_label("Identifiant").fill(coordinator.username)
-    desk.get_by_label("Mot de passe").fill(PASSWORD)
-    desk.get_by_role("button", name="Se connecter").click()
-    desk.wait_for_url(lambda url: "/login/" not in url)
     desk.goto(f"{live_server.url}/devices/")
 
     row = desk.locator("tr", has_text="lea")
     expect(row.locator("[data-field=outbox]")).to_contain_text("2 fiches")
     expect(row).to_contain_text("La révocation efface 2 fiches pas encore arrivées au serveur.")
     expect(row.locator("[data-field=last-sync]")).not_to_have_text("—")
-    assert not axe_violations(desk)
+    assert not axe.violations(desk)
     office.close()

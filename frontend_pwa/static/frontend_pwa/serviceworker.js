@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "e9142c40534a";
+const VERSION = "4d4a1de332ab";
 const PRECACHE = [
   "/app/",
   "/manifest.json",

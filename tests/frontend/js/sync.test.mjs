@@ -247,3 +247,12 @@ async function until(condition) {
   for (let i = 0; i < 500 && !condition(); i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
   assert.ok(condition());
 }
+
+test("two triggers at the same moment make one sync, not two racing ones", async () => {
+  await queueContacts(3);
+
+  const [first, second] = await Promise.all([sync.syncNow("online"), sync.syncNow("saved")]);
+
+  assert.deepEqual([first, second], [true, false]);
+  assert.equal(pushes().length, 1);
+});

@@ -161,9 +161,12 @@ export function itemKey(item) {
 /** One full sync now. Resolves with true on success; failures schedule a retry. */
 export async function syncNow(reason = "manual") {
   if (state.running || !isUnlocked()) return false;
-  const token = await get("state:token");
-  if (!token) return false;
-  state.running = true;
+  state.running = true; // before any await: two triggers at once (reconnect, a save) make one sync
+  const token = await get("state:token").catch(() => null);
+  if (!token) {
+    state.running = false;
+    return false;
+  }
   state.reason = reason;
   emit();
   clearTimeout(retryTimer);
