@@ -25,6 +25,7 @@ import argparse
 import os
 import random
 import secrets
+import shutil
 import statistics
 import sys
 import tempfile
@@ -298,6 +299,7 @@ def main() -> None:
         admin.execute(f'CREATE DATABASE "{name}"')
     servers: list[GunicornServer] = []
     nginx = None
+    tmp = Path(tempfile.mkdtemp(prefix="maraude-load-"))  # logs and nginx's files, removed at the end
     try:
         env = {
             "DEBUG": "false",
@@ -315,7 +317,6 @@ def main() -> None:
         )
         specs = [PhoneSpec(**s) for s in json.loads(out.stdout.split("SPECS", 1)[1])]
         env["STATIC_ROOT"] = str(collected_static(env))
-        tmp = Path(tempfile.mkdtemp(prefix="maraude-load-"))
         for n in range(args.servers):
             server = GunicornServer(env, tmp / f"gunicorn-{n}.log", workers=args.workers)
             servers.append(server.start())
@@ -346,6 +347,7 @@ def main() -> None:
         cache = redis.Redis.from_url(args.redis)
         for key in cache.scan_iter(match=f"{prefix}:*", count=500):
             cache.delete(key)
+        shutil.rmtree(tmp, ignore_errors=True)
 
     statuses = sum((r.statuses for r in results), Counter())
     answers = sum((r.answers for r in results), Counter())
