@@ -201,8 +201,13 @@ def partners_for(user: User, *, territory_ids: set[int] | None = None) -> QueryS
     """Active partner services of the user's organisation or national ones, in the teams' territories."""
     if territory_ids is None:
         territory_ids = territory_ids_around(team_ids_of(user))
+    return partners_in_reach(organisation_id=user.organisation_id, territory_ids=territory_ids)
+
+
+def partners_in_reach(*, organisation_id: int | None, territory_ids: set[int]) -> QuerySet[PartnerService]:
+    """Active services of the organisation or national ones, serving one of `territory_ids`."""
     return PartnerService.objects.filter(
-        Q(organisation__isnull=True) | Q(organisation_id=user.organisation_id),
+        Q(organisation__isnull=True) | Q(organisation_id=organisation_id),
         is_active=True,
         territory_id__in=territory_ids,
     )

@@ -20,7 +20,9 @@ from outreach.choices import (
     SessionKind,
     YesNoUnknown,
 )
-from outreach.models.contacts import NOTE_MAX_LENGTH, PERSON_CODE_PATTERN, person_code_validator
+from outreach.models.contacts import person_code_validator
+from outreach.rules.fields import DEBRIEF_NOTES_MAX_LENGTH, NOTE_MAX_LENGTH, PERSON_CODE_PATTERN
+from outreach.rules.reasons import REASONS
 from outreach.services.sync_push import OPERATIONS
 
 
@@ -102,7 +104,9 @@ class SessionUpdateDataSerializer(StrictSerializer):
     clients_present = serializers.ChoiceField(choices=YesNoUnknown.choices, required=False)
     police_present = serializers.ChoiceField(choices=YesNoUnknown.choices, required=False)
     material_handed_out = StrictIntegerField(min_value=0, max_value=100_000, allow_null=True, required=False)
-    debrief_notes = serializers.CharField(max_length=2000, allow_blank=True, allow_null=True, required=False)
+    debrief_notes = serializers.CharField(
+        max_length=DEBRIEF_NOTES_MAX_LENGTH, allow_blank=True, allow_null=True, required=False
+    )
     tallies = TallySerializer(many=True, required=False, max_length=100)
     digital_slots = SlotCountsSerializer(many=True, required=False, max_length=50)
 
@@ -209,9 +213,7 @@ class PushResultSerializer(serializers.Serializer):
         choices=[(s, s) for s in ("created", "duplicate", "updated", "conflict", "rejected")]
     )
     version = serializers.IntegerField(required=False)
-    reason = serializers.ChoiceField(
-        choices=[(s, s) for s in ("invalid", "locked", "forbidden", "not_found")], required=False
-    )
+    reason = serializers.ChoiceField(choices=[(s, s) for s in REASONS], required=False)
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
     current = serializers.DictField(required=False, help_text="The server's record, on conflict.")
 

@@ -16,14 +16,13 @@ from outreach.choices import (
     SessionKind,
     YesNoUnknown,
 )
+from outreach.rules.fields import NOTE_MAX_LENGTH, PERSON_CODE_PATTERN
 from outreach.timebands import HourBand
 
-PERSON_CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{1,15}$"
 person_code_validator = RegexValidator(
     PERSON_CODE_PATTERN,
     _("A person code is 2 to 16 capital letters, digits or dashes chosen by the team — never a name."),
 )
-NOTE_MAX_LENGTH = 500
 
 
 class Contact(models.Model):

@@ -10,34 +10,16 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from outreach.choices import ContactLevel, SessionKind, SessionStatus
+from outreach.choices import SessionStatus
 from outreach.models import Contact, Orientation
+from outreach.rules.contacts import CleanContact, ContactInvalid, validate_contact
+from outreach.rules.edit_window import editable_until
 from outreach.services import contact_events
-from outreach.services.sync_context import (
-    OpConflict,
-    OpRejected,
-    PushContext,
-    editable_until,
-    rejected,
-)
+from outreach.services.sync_context import OpConflict, OpRejected, PushContext, rejected
 from outreach.timebands import hour_band, service_date
 
 CREATED, DUPLICATE, UPDATED = "created", "duplicate", "updated"
 UPDATE_OP = "contact.update"
-# Plain fields copied from the payload onto the row.
-SCALAR_FIELDS = (
-    "conversation_established",
-    "request_category",
-    "level",
-    "person_code",
-    "age_band",
-    "gender",
-    "is_first_contact",
-    "known_to_child_welfare",
-    "note",
-)
-# How far before its session's planned start a contact may be dated.
-SESSION_LEAD = dt.timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -153,12 +135,7 @@ def _prepare(ctx: PushContext, item: NewContact) -> tuple[Contact, dict[str, lis
         clock_skew_seconds=ctx.clock.skew_seconds,
         clock_flagged=ctx.clock.flagged,
     )
-    values = {"level": ContactLevel.EXCHANGE, "concerns": [], "actions": [], "orientations": []}
-    values.update(data)
-    missing = [name for name in ("occurred_at", "age_band", "gender") if not values.get(name)]
-    if missing:
-        raise OpRejected("invalid", {name: [_("This field is required.")] for name in missing})
-    links = _apply(ctx, contact, values, client_time=True)
+    links = _check(ctx, contact, item.data, existing=None)
     return contact, links
 
 
@@ -207,20 +184,7 @@ def _update(*, ctx, uuid, data, client_updated_at, base_version) -> tuple[str, C
                 raise _StaleCache
             if base_version != known.version and not ctx.only_own_changes(uuid, base_version, known.version):
                 raise OpConflict(known)
-            values = {
-                name: getattr(known, name)
-                for name in ("occurred_at", "hotspot_id", "platform_id", *SCALAR_FIELDS)
-            }
-            values["hotspot"] = values.pop("hotspot_id")
-            values["platform"] = known.platform.code if known.platform_id else None
-            values.update(data)
-            if "concerns" not in data:
-                values["concerns"] = None
-            if "actions" not in data:
-                values["actions"] = None
-            if "orientations" not in data:
-                values["orientations"] = None
-            links = _apply(ctx, known, values, client_time="occurred_at" in data)
+            links = _check(ctx, known, data, existing=known)
             known.version += 1
             known.client_updated_at = client_updated_at
             known.clock_skew_seconds = ctx.clock.skew_seconds
@@ -273,76 +237,39 @@ def _has_receipt(uuid, client_updated_at) -> bool:
     ).exists()
 
 
-def _apply(
-    ctx: PushContext, contact: Contact, values: dict[str, Any], *, client_time: bool
-) -> dict[str, list]:
-    """Check `values` against the rules and set them on `contact`; returns the many-to-many links.
+def _check(ctx: PushContext, contact: Contact, data: dict[str, Any], *, existing: Contact | None) -> dict:
+    """The record checked by the contact rules and set on `contact`; returns the lists to replace.
 
-    Lists left as None keep their current links. `client_time`: occurred_at comes from the
-    device's clock (and is corrected if that clock is off), not from the stored row.
+    The device's `occurred_at` is moved onto the server's clock first when that clock is off.
     """
-    errors: dict[str, list[str]] = {}
+    data = dict(data)
+    if data.get("occurred_at"):
+        data["occurred_at"] = ctx.clock.correct(data["occurred_at"])
+    try:
+        clean = validate_contact(
+            data,
+            partial=existing is not None,
+            existing=existing,
+            session=contact.session,
+            refs=ctx,
+            latest=ctx.future_limit(),
+        )
+    except ContactInvalid as exc:
+        raise OpRejected(exc.reason, exc.errors) from None
+    apply_clean(contact, clean)
+    return clean.links
 
-    def error(name: str, message: str) -> None:
-        errors.setdefault(name, []).append(str(message))
 
+def apply_clean(contact: Contact, clean: CleanContact) -> None:
+    """Set what the rules accepted on `contact`, with what derives from it (territory, date, band)."""
+    for name, value in clean.values.items():
+        setattr(contact, name, value)
     session = contact.session
-    occurred_at = values["occurred_at"]
-    if client_time:
-        occurred_at = ctx.clock.correct(occurred_at)
-    if occurred_at > ctx.future_limit():
-        error("occurred_at", _("This time is in the future; check the phone's date and time."))
-    elif occurred_at < session.planned_start - SESSION_LEAD:
-        error("occurred_at", _("This time is more than a day before the session's start."))
-    hotspot = None
-    if values.get("hotspot") is not None:
-        hotspot = ctx.hotspots.get(values["hotspot"])
-        if contact.kind != SessionKind.STREET:
-            error("hotspot", _("Only street contacts have a hotspot."))
-        elif hotspot is None:
-            error("hotspot", _("Unknown hotspot, or not one of your organisation's."))
-    platform = None
-    if values.get("platform"):
-        platform = ctx.platforms.get(values["platform"])
-        if contact.kind != SessionKind.DIGITAL:
-            error("platform", _("Only digital contacts have a platform."))
-        elif platform is None:
-            error("platform", _("Unknown platform code: “%s”.") % values["platform"])
-    if contact.kind == SessionKind.STREET and values.get("conversation_established") is not None:
-        error("conversation_established", _("Only digital contacts record a conversation."))
-    if values.get("level") == ContactLevel.SEEN and values.get("person_code"):
-        error("person_code", _("A young person only seen has no person code."))
-    links: dict[str, list] = {}
-    for name, known in (("concerns", ctx.concerns), ("actions", ctx.actions)):
-        codes = values.get(name)
-        if codes is None:
-            continue
-        unknown = [code for code in codes if code not in known]
-        for code in unknown:
-            error(name, _("Unknown code: “%s”.") % code)
-        links[name] = [known[code] for code in dict.fromkeys(codes) if code in known]
-    if values.get("orientations") is not None:
-        partner_ids = list(dict.fromkeys(values["orientations"]))
-        for pk in partner_ids:
-            if pk not in ctx.partners:
-                error("orientations", _("Unknown partner service, or not in your directory: %s.") % pk)
-        links["orientations"] = [pk for pk in partner_ids if pk in ctx.partners]
-    if errors:
-        raise OpRejected("invalid", errors)
-
-    contact.occurred_at = occurred_at
-    contact.hotspot = hotspot
-    contact.platform = platform
-    for name in SCALAR_FIELDS:
-        if name in values:
-            value = values[name]
-            if value is None and name in ("request_category", "person_code", "note"):
-                value = ""
-            setattr(contact, name, value)
-    contact.territory_id = hotspot.territory_id if hotspot else session.territory_id
-    contact.service_date = service_date(occurred_at, session.team.day_boundary_hour)
-    contact.hour_band = hour_band(occurred_at)
-    return links
+    if "hotspot" in clean.values or contact.pk is None:
+        hotspot = clean.values.get("hotspot")
+        contact.territory_id = hotspot.territory_id if hotspot else session.territory_id
+    contact.service_date = service_date(contact.occurred_at, session.team.day_boundary_hour)
+    contact.hour_band = hour_band(contact.occurred_at)
 
 
 def _write_links(rows: list[tuple[Contact, dict[str, list]]], *, replace: bool) -> None:

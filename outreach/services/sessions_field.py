@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from outreach.choices import SessionStatus
 from outreach.models import DigitalSlot, OutreachSession, SessionTally, Team
 from outreach.reporting import rollups
+from outreach.rules.reasons import RecordInvalid
+from outreach.rules.sessions import validate_debrief
 from outreach.services.sync_context import OpConflict, OpRejected, PushContext, rejected
 from outreach.timebands import service_date
 
@@ -143,6 +145,10 @@ def change_session(
     done = ctx.receipt(uuid, op, client_updated_at)
     if done is not None:
         return DUPLICATE, session
+    try:
+        validate_debrief(data)
+    except RecordInvalid as exc:
+        raise OpRejected(exc.reason, exc.errors) from None
     ending = op == "session.end"
     ended_at = _check_time(ctx, "ended_at", data["ended_at"]) if ending else None
     try:

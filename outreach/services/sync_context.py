@@ -29,6 +29,7 @@ from outreach.models import (
     User,
 )
 from outreach.models.sync import SyncReceipt
+from outreach.rules.edit_window import edit_window_hours, editable_until  # noqa: F401 (API imports)
 
 
 class OpRejected(Exception):
@@ -210,12 +211,3 @@ class PushContext:
             device=self.device,
         )
         self.receipts[(record_uuid, op, client_updated_at)] = version
-
-
-def edit_window_hours(team) -> int:
-    return team.edit_window_hours or settings.CONTACT_EDIT_WINDOW_HOURS
-
-
-def editable_until(contact: Contact) -> dt.datetime:
-    """Contacts can be corrected from the field for the team's window after the server received them."""
-    return contact.received_at + dt.timedelta(hours=edit_window_hours(contact.team))

@@ -426,3 +426,74 @@ def test_a_coordinator_can_record_in_any_team_of_their_organisation():
     assert statuses(push(client, [contact_create(session)])) == ["created"]
     foreign = SessionFactory()
     assert statuses(push(client, [contact_create(foreign)])) == ["rejected"]
+
+
+# --- The contact rules on the sync path (issue 12) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "field_name"),
+    [
+        ({"note": "appelle le 06 12 34 56 78"}, "note"),
+        ({"note": "écrit à jeune.fille@gmail.com"}, "note"),
+        ({"note": "son insta @lea.x"}, "note"),
+        ({"note": "snap: lea_93"}, "note"),
+        ({"note": "profil sur https://exemple.fr/annonce/123"}, "note"),
+        ({"note": "voir site-annonces.com"}, "note"),
+        ({"note": "zéro six 🔸 douze 🔸 34 🔸 56 🔸 78"}, "note"),
+        ({"note": "lea arobase gmail point com"}, "note"),
+        ({"person_code": "0612345678"}, "person_code"),
+    ],
+)
+def test_identifiers_in_a_contact_are_refused_and_nothing_is_stored(field, data, field_name):
+    _worker, session, client = field
+    good = contact_create(session)
+    bad = contact_create(session, **data)
+    results = push(client, [bad, good]).json()["results"]
+    assert [r["status"] for r in results] == ["rejected", "created"]
+    assert results[0]["reason"] == "identifier"
+    assert list(results[0]["errors"]) == [field_name]
+    assert not Contact.objects.filter(uuid=bad["uuid"]).exists()
+
+
+def test_an_identifier_added_by_an_update_is_refused(field):
+    _worker, session, client = field
+    op = contact_create(session)
+    push(client, [op])
+    result = push(client, [contact_update(op["uuid"], 1, note="tel 0781223344")]).json()["results"][0]
+    assert (result["status"], result["reason"]) == ("rejected", "identifier")
+    assert Contact.objects.get(uuid=op["uuid"]).note == ""
+
+
+def test_a_debrief_holding_a_phone_number_is_refused(field):
+    _worker, session, client = field
+    update = {
+        "op": "session.update",
+        "uuid": str(session.uuid),
+        "base_version": session.version,
+        "client_updated_at": iso(now()),
+        "data": {"debrief_notes": "le recruteur: 07 81 22 33 44", "young_people_seen": 3},
+    }
+    result = push(client, [update]).json()["results"][0]
+    assert (result["status"], result["reason"], list(result["errors"])) == (
+        "rejected",
+        "identifier",
+        ["debrief_notes"],
+    )
+    session.refresh_from_db()
+    assert (session.debrief_notes, session.young_people_seen) == ("", None)
+
+
+def test_a_partial_update_keeps_a_retired_hotspot(field):
+    worker, session, client = field
+    hotspot = HotspotFactory(organisation=worker.organisation)
+    op = contact_create(session, hotspot=hotspot.pk)
+    push(client, [op])
+    hotspot.is_active = False
+    hotspot.save()
+
+    response = push(client, [contact_update(op["uuid"], 1, note="Revue plus tard")])
+
+    assert statuses(response) == ["updated"]
+    contact = Contact.objects.get(uuid=op["uuid"])
+    assert (contact.hotspot, contact.note, contact.version) == (hotspot, "Revue plus tard", 2)
