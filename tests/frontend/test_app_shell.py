@@ -28,6 +28,28 @@ def test_service_worker_precache_is_up_to_date_with_the_files_it_lists():
     call_command("build_serviceworker", check=True)
 
 
+def test_field_app_rules_are_generated_from_the_server_rules():
+    # Fails when outreach/rules/ changed without `manage.py build_fieldapp_rules`.
+    call_command("build_fieldapp_rules", check=True)
+
+
+def test_a_hand_edit_of_the_generated_rules_is_caught(monkeypatch):
+    from django.core.management.base import CommandError
+
+    from frontend_pwa.management.commands import build_fieldapp_rules
+
+    monkeypatch.setattr(build_fieldapp_rules.fields, "NOTE_MAX_LENGTH", 499)
+    with pytest.raises(CommandError, match=r"codes\.js"):
+        call_command("build_fieldapp_rules", check=True)
+
+
+def test_every_generated_code_label_has_a_french_translation():
+    dictionary = (JS_DIR / "i18n.js").read_text(encoding="utf-8")
+    keys = {a or b for a, b in re.findall(r'^\s+(?:"((?:[^"\\]|\\.)*)"|(\w+)):', dictionary, re.M)}
+    labels = set(re.findall(r'^  \["[^"]*", "([^"]+)"\],$', (JS_DIR / "codes.js").read_text("utf-8"), re.M))
+    assert labels and labels - keys - {"—"} == set()
+
+
 @pytest.mark.django_db
 def test_every_precached_file_exists(client):
     urls = precache_list()

@@ -106,3 +106,21 @@ def test_identifier_check_flags_phones_emails_links_and_handles(
         text,
     )
     assert found == kinds
+
+
+def test_the_whole_identifier_corpus_gives_the_servers_answers_in_chromium(
+    page, live_server, transactional_db
+):
+    """The phone's generated patterns, run by Chromium's RegExp, agree with the server on every case."""
+    from outreach.rules.identifiers import find_identifiers
+    from tests.outreach.test_identifiers import corpus
+
+    texts = [text for _kinds, text in corpus()]
+    page.goto(f"{live_server.url}/app/")
+    found = page.evaluate(
+        "async (texts) => { const m = await import('/static/frontend_pwa/js/pii-check.js');"
+        " return texts.map((t) => m.findIdentifiers(t)); }",
+        texts,
+    )
+    assert found == [find_identifiers(text) for text in texts]
+    assert found == [kinds for kinds, _text in corpus()]

@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "4d4a1de332ab";
+const VERSION = "4d195e61c9c3";
 const PRECACHE = [
   "/app/",
   "/manifest.json",
@@ -15,6 +15,7 @@ const PRECACHE = [
   "/static/frontend_pwa/js/crypto.js",
   "/static/frontend_pwa/js/db.js",
   "/static/frontend_pwa/js/i18n.js",
+  "/static/frontend_pwa/js/identifier-rules.js",
   "/static/frontend_pwa/js/ledger.js",
   "/static/frontend_pwa/js/lock.js",
   "/static/frontend_pwa/js/notices.js",

@@ -239,6 +239,8 @@ const FR = {
   "Not allowed: this is not a session or place of your team.":
     "Non autorisé : cette session ou ce lieu n'est pas celui de votre équipe.",
   "The server never received the original record.": "Le serveur n'a jamais reçu la fiche d'origine.",
+  "Holds a phone number, e-mail, handle or link: remove it, then save again.":
+    "Contient un numéro de téléphone, un e-mail, un pseudo ou un lien : retirez-le, puis enregistrez à nouveau.",
   "The server no longer recognises this phone. Sign in again: your records are kept and will be sent.":
     "Le serveur ne reconnaît plus ce téléphone. Reconnectez-vous : vos fiches sont conservées et seront envoyées.",
   "Up to date as far as this phone knows.": "À jour, pour ce que sait ce téléphone.",

@@ -1,25 +1,52 @@
 // Flags what must never be written about a young person: phone numbers, e-mail addresses,
-// online handles and links. A warning before saving, not a silent rewrite.
+// online handles and links. A warning before saving, not a silent rewrite. The server refuses the
+// same (outreach/rules/identifiers.py): the patterns come from there, generated into
+// identifier-rules.js; this file only runs them, as the server's find_identifiers does.
 
-const PATTERNS = [
-  // French and international phone numbers: 06 12 34 56 78, +33 6 12 34 56 78, 0612345678…
-  ["phone", /(?:\+|00)\d[\d .-]{7,}\d|\b0\d(?:[ .-]?\d{2}){4}\b|\b\d{9,}\b/],
-  ["email", /[\w.+-]+@[\w-]+\.[\w.-]+/],
-  ["link", /\bhttps?:\/\/\S+|\bwww\.\S+|\b[\w-]+\.(?:com|fr|net|org|io|me|ly|gg|tv|app)\b(?:\/\S*)?/i],
-  // @handle, or a named platform followed by an identifier ("snap: lea_93", "insta lea.x").
-  [
-    "handle",
-    /(?:^|[\s(])@[\w.]{2,}|\b(?:snap(?:chat)?|insta(?:gram)?|tiktok|tik tok|telegram|discord|facebook|fb|twitter|x|whatsapp|kik|onlyfans)\s*[:=]?\s*@?[\w.]*\d[\w.]*|\b(?:snap(?:chat)?|insta(?:gram)?|tiktok|telegram|discord|kik)\s*[:=]\s*\S+/i,
-  ],
-];
+import {
+  DATE_RE,
+  DIGIT_RUN_RE,
+  EMAIL_RE,
+  HANDLE_RE,
+  LINK_RE,
+  NUMBER_WORDS,
+  NUMBER_WORDS_RE,
+  PHONE_MIN_DIGITS,
+  SERVICE_NUMBER_RE,
+} from "./identifier-rules.js";
+
+/** Text as the patterns read it: no marks, lower case, symbols as spaces, numbers as digits. */
+export function normalise(text) {
+  const plain = text
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    // Emoji and other symbols separate digits ("06🔸12…"); "+" starts an international number.
+    .replace(/[\p{S}\p{Cf}\p{Co}]/gu, (c) => (c === "+" ? c : " "))
+    .toLowerCase();
+  return plain
+    .replace(NUMBER_WORDS_RE, (m) => ` ${NUMBER_WORDS[m.replace(/[\s-]+/g, " ")]} `)
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+function hasPhone(text) {
+  for (const match of text.replace(DATE_RE, " ").matchAll(DIGIT_RUN_RE)) {
+    const digits = match[0].replace(/\D/g, "");
+    if (digits.length >= PHONE_MIN_DIGITS && !SERVICE_NUMBER_RE.test(digits)) return true;
+  }
+  return false;
+}
 
 /** The kinds of identifier found in text (e.g. ["phone", "handle"]), empty when clean. */
 export function findIdentifiers(text) {
   if (!text) return [];
-  const email = PATTERNS[1][1];
-  // An e-mail address is reported as such, not also as a link to its domain.
-  const withoutEmails = text.replace(new RegExp(email.source, "g"), " ");
-  return PATTERNS.filter(([kind, re]) => re.test(kind === "link" ? withoutEmails : text)).map(
-    ([kind]) => kind,
-  );
+  const plain = normalise(text);
+  const found = [];
+  if (hasPhone(plain)) found.push("phone");
+  if (plain.search(EMAIL_RE) >= 0) found.push("email");
+  // An e-mail address is reported as such, not also as a handle or a link to its domain.
+  const rest = plain.replace(EMAIL_RE, " ");
+  if (HANDLE_RE.test(rest)) found.push("handle");
+  if (LINK_RE.test(rest)) found.push("link");
+  return found;
 }

@@ -162,6 +162,7 @@ const FAILURES = {
 const REASONS = {
   too_large: "Too large for the server, even sent alone.",
   invalid: "Some fields are not accepted:",
+  identifier: "Holds a phone number, e-mail, handle or link: remove it, then save again.",
   locked: "The edit window is over: the server no longer accepts corrections.",
   forbidden: "Not allowed: this is not a session or place of your team.",
   not_found: "The server never received the original record.",
