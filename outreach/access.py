@@ -111,6 +111,20 @@ def territories_plannable_by(user) -> QuerySet[Territory]:
     return Territory.objects.filter(pk__in=ids)
 
 
+def territories_for_partners_of(user) -> QuerySet[Territory]:
+    """Where a coordinator may place a partner service: national, régions and départements
+    anywhere (a hotline, a neighbouring shelter), plus what they may plan (their own area's
+    communes and sectors, not all 35,000 communes)."""
+    from outreach.choices import TerritoryLevel
+
+    if not is_planning_coordinator(user):
+        return Territory.objects.none()
+    wide = Territory.objects.filter(
+        level__in=[TerritoryLevel.NATIONAL, TerritoryLevel.REGION, TerritoryLevel.DEPARTEMENT]
+    )
+    return wide | territories_plannable_by(user)
+
+
 def workers_assignable_by(user) -> QuerySet[User]:
     """Active workers of the coordinator's teams: the people a session can be assigned to."""
     return User.objects.filter(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,6 @@ from outreach.models import (
     Hotspot,
     JournalEntry,
     Organisation,
-    Orientation,
     OutreachSession,
     PartnerService,
     PlatformCategory,
@@ -24,7 +24,8 @@ from outreach.models import (
     Team,
     Territory,
 )
-from outreach.services import routes
+from outreach.rules.contacts import ContactInvalid, ContactRefs, validate_contact
+from outreach.services import contacts, routes
 
 admin.site.site_header = _("Maraude administration")
 admin.site.site_title = "Maraude"
@@ -183,16 +184,67 @@ class OutreachSessionAdmin(admin.ModelAdmin):
     inlines = [RouteStopInline, DigitalSlotInline, SessionTallyInline]
 
 
-class OrientationInline(admin.TabularInline):
-    model = Orientation
-    extra = 0
-    autocomplete_fields = ["partner"]
+class ContactAdminForm(forms.ModelForm):
+    """What an administrator may correct, checked by the contact rules (outreach/rules/contacts.py)."""
+
+    class Meta:
+        model = Contact
+        fields = [
+            "hotspot",
+            "platform",
+            "conversation_established",
+            "request_category",
+            "level",
+            "age_band",
+            "gender",
+            "is_first_contact",
+            "known_to_child_welfare",
+            "concerns",
+            "actions",
+        ]
+
+    def record(self) -> dict:
+        """The changed fields as a contact record carries them (codes, ids)."""
+        data = {}
+        for name in self.changed_data:
+            value = self.cleaned_data.get(name)
+            if name == "hotspot":
+                value = value.pk if value else None
+            elif name == "platform":
+                value = value.code if value else None
+            elif name in ("concerns", "actions"):
+                value = [item.code for item in value]
+            data[name] = value
+        return data
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        data = self.record()
+        refs = ContactRefs.for_team(
+            self.instance.team, hotspot_ids=[data["hotspot"]] if data.get("hotspot") else []
+        )
+        try:
+            validate_contact(
+                data, partial=True, existing=self.instance, session=self.instance.session, refs=refs
+            )
+        except ContactInvalid as exc:
+            for name, messages in exc.errors.items():
+                self.add_error(name if name in self.fields else None, messages)
+        return cleaned
 
 
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
-    """Contacts are the field's record: an administrator can read and fix, not rewrite history."""
+    """Contacts are the field's record: an administrator can read and fix, not rewrite history.
 
+    Corrections go through `services.contacts.correct_contact` (rules, version, change log,
+    roll-ups, journal). Team notes and person codes stay within the team (docs/privacy.md): the
+    admin neither shows nor searches them.
+    """
+
+    form = ContactAdminForm
     list_display = [
         "uuid",
         "kind",
@@ -211,18 +263,21 @@ class ContactAdmin(admin.ModelAdmin):
         "known_to_child_welfare",
         "team__organisation",
     ]
-    search_fields = ["uuid", "person_code"]
+    search_fields = ["uuid"]
     date_hierarchy = "service_date"
     list_select_related = ["team__organisation"]
-    autocomplete_fields = ["session", "hotspot", "territory"]
+    autocomplete_fields = ["hotspot"]
     readonly_fields = [
         "uuid",
+        "session",
         "team",
+        "territory",
         "kind",
         "author",
         "occurred_at",
         "service_date",
         "hour_band",
+        "oriented_to",
         "client_created_at",
         "client_updated_at",
         "received_at",
@@ -233,10 +288,23 @@ class ContactAdmin(admin.ModelAdmin):
         "anonymised_at",
     ]
     filter_horizontal = ["concerns", "actions"]
-    inlines = [OrientationInline]
 
     def has_add_permission(self, request):
         return False  # contacts come from the field, through the sync API
+
+    @admin.display(description=_("oriented to"))
+    def oriented_to(self, obj) -> str:
+        return ", ".join(str(link.partner) for link in obj.orientation_links.select_related("partner"))
+
+    def save_model(self, request, obj, form, change):
+        """Nothing here: `save_related` writes the whole correction, lists included, in one service call."""
+
+    def save_related(self, request, form, formsets, change):
+        data = form.record()
+        if data:
+            form.instance = contacts.correct_contact(
+                actor=request.user, contact=form.instance, data=data, request=request
+            )
 
 
 @admin.register(JournalEntry)

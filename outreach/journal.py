@@ -152,3 +152,40 @@ def log_directory_import(*, actor=None, organisation, what: str, request=None, *
         organisation_name=organisation.name,
         **detail,
     )
+
+
+def log_contact_corrected(*, actor, contact, fields: list[str], request=None, **detail: Any) -> JournalEntry:
+    """A staff correction of a contact (the admin): which fields, never their values."""
+    return _write(
+        Event.CONTACT_CORRECTED,
+        actor=actor,
+        request=request,
+        target=str(contact.uuid),
+        fields=fields,
+        version=contact.version,
+        **detail,
+    )
+
+
+def log_hotspot_saved(*, actor, hotspot, created: bool, fields: list[str], request=None) -> JournalEntry:
+    return _write(
+        Event.HOTSPOT_SAVED,
+        actor=actor,
+        request=request,
+        target=f"hotspot {hotspot.pk}",
+        created=created,
+        fields=fields,
+        organisation=hotspot.organisation_id,
+    )
+
+
+def log_partner_saved(*, actor, service, created: bool, fields: list[str], request=None) -> JournalEntry:
+    return _write(
+        Event.PARTNER_SAVED,
+        actor=actor,
+        request=request,
+        target=f"partner {service.pk}",
+        created=created,
+        fields=fields,
+        organisation=service.organisation_id,
+    )

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outreach import access
-from outreach.choices import HotspotKind, RouteStart, SessionKind, TerritoryLevel
-from outreach.models import Hotspot, PartnerService, PlatformCategory, Territory
+from outreach.choices import HotspotKind, RouteStart, SessionKind
+from outreach.models import Hotspot, PartnerService, PlatformCategory
 from outreach.services.directory_csv import _ZONE_CODE, split_codes
 from outreach.services.photos import sanitise_place_photo
 from outreach.services.planning import coarse
@@ -322,14 +322,7 @@ class PartnerForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["eligibility_codes"] = "|".join(self.instance.eligibility_codes)
-        # National, régions and départements anywhere (a hotline, a neighbouring shelter), and
-        # the communes and sectors of the organisation's own area (not all 35,000 communes).
-        wide = Territory.objects.filter(
-            level__in=[TerritoryLevel.NATIONAL, TerritoryLevel.REGION, TerritoryLevel.DEPARTEMENT]
-        )
-        self.fields["territory"].queryset = (wide | access.territories_plannable_by(user)).order_by(
-            "level", "name"
-        )
+        self.fields["territory"].queryset = access.territories_for_partners_of(user).order_by("level", "name")
 
     def clean_eligibility_codes(self):
         codes = split_codes(self.cleaned_data["eligibility_codes"])

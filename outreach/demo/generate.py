@@ -37,6 +37,7 @@ from outreach.models import (
     Territory,
     User,
 )
+from outreach.rules.contacts import ContactRefs, validate_contact
 from outreach.timebands import PARIS, hour_band, service_date
 
 DEMO_PASSWORD = "maraude-demo-2026"  # noqa: S105 — printed to the person running the demo
@@ -281,15 +282,23 @@ def _contacts(
     done = [s for s in sessions if s.status == SessionStatus.DONE]
     if not done or total <= 0:
         return
-    concerns = {c.code: c.pk for c in Concern.objects.all()}
-    actions = {a.code: a.pk for a in Action.objects.all()}
+    concerns = {c.code: c for c in Concern.objects.all()}
+    actions = {a.code: a for a in Action.objects.all()}
     platforms = {p.code: p.pk for p in PlatformCategory.objects.all()}
+    platform_codes = {pk: code for code, pk in platforms.items()}
     hotspots_by_org: dict[int, list[Hotspot]] = {}
     for hotspot in Hotspot.objects.all():
         hotspots_by_org.setdefault(hotspot.organisation_id, []).append(hotspot)
     partners_by_dep: dict[int, list[int]] = {}
     for partner in PartnerService.objects.filter(organisation__isnull=False):
         partners_by_dep.setdefault(partner.territory_id, []).append(partner.pk)
+    refs = ContactRefs(
+        concerns=concerns,
+        actions=actions,
+        platforms={code: code for code in platforms},
+        hotspots={h.pk: h for hs in hotspots_by_org.values() for h in hs},
+        partners={pk: pk for pks in partners_by_dep.values() for pk in pks},
+    )
     orgs = {t.pk: t.organisation_id for t in Team.objects.all()}
     boundaries = {t.pk: t.day_boundary_hour for t in Team.objects.all()}
     # A pool of pseudonymous codes per team: about a third of young people are met again.
@@ -335,14 +344,40 @@ def _contacts(
             client_created_at=occurred,
             client_updated_at=occurred,
         )
-        concern_ids, action_ids, partner_ids = [], [], []
+        concern_codes, action_codes, partner_ids = [], [], []
         if level == "exchange":
-            concern_ids = [concerns[c] for c, p in catalogue.CONCERN_SHARES.items() if rng.random() < p]
-            action_ids = [actions[a] for a, p in catalogue.ACTION_SHARES.items() if rng.random() < p]
-            if actions["orientation"] in action_ids:
+            concern_codes = [c for c, p in catalogue.CONCERN_SHARES.items() if rng.random() < p]
+            action_codes = [a for a, p in catalogue.ACTION_SHARES.items() if rng.random() < p]
+            if "orientation" in action_codes:
                 partner_ids = [rng.choice(partners_by_dep[session.territory_id])]
         else:
-            action_ids = [actions["prevention_material"]] if rng.random() < 0.5 else []
+            action_codes = ["prevention_material"] if rng.random() < 0.5 else []
+        # The demo obeys the contact rules like every other writer (outreach/rules/contacts.py).
+        validate_contact(
+            {
+                "occurred_at": contact.occurred_at,
+                "hotspot": hotspot.pk if hotspot else None,
+                "platform": contact.platform_id and platform_codes[contact.platform_id],
+                "conversation_established": contact.conversation_established,
+                "request_category": contact.request_category,
+                "level": level,
+                "person_code": person_code,
+                "age_band": contact.age_band,
+                "gender": contact.gender,
+                "is_first_contact": first,
+                "known_to_child_welfare": contact.known_to_child_welfare,
+                "note": contact.note,
+                "concerns": concern_codes,
+                "actions": action_codes,
+                "orientations": partner_ids,
+            },
+            partial=False,
+            session=session,
+            refs=refs,
+            latest=session.ended_at,
+        )
+        concern_ids = [concerns[c].pk for c in concern_codes]
+        action_ids = [actions[a].pk for a in action_codes]
         yield contact, concern_ids, action_ids, partner_ids
 
 

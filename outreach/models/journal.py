@@ -45,6 +45,9 @@ class JournalEvent(models.TextChoices):
     PASSWORD_RESET_DONE = "password_reset_done", _("Password reset")
     PASSWORD_CHANGED = "password_changed", _("Password changed")
     DIRECTORY_IMPORT = "directory_import", _("Partner directory import")
+    CONTACT_CORRECTED = "contact_corrected", _("Contact corrected outside the field app")
+    HOTSPOT_SAVED = "hotspot_saved", _("Hotspot created or changed")
+    PARTNER_SAVED = "partner_saved", _("Partner service created or changed")
 
 
 class JournalEntry(models.Model):

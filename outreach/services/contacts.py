@@ -10,9 +10,10 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from outreach import journal
 from outreach.choices import SessionStatus
 from outreach.models import Contact, Orientation
-from outreach.rules.contacts import CleanContact, ContactInvalid, validate_contact
+from outreach.rules.contacts import CleanContact, ContactInvalid, ContactRefs, validate_contact
 from outreach.rules.edit_window import editable_until
 from outreach.services import contact_events
 from outreach.services.sync_context import OpConflict, OpRejected, PushContext, rejected
@@ -214,6 +215,34 @@ def _update(*, ctx, uuid, data, client_updated_at, base_version) -> tuple[str, C
             "invalid", "non_field_errors", _("The record breaks a data rule of the server.")
         ) from None
     return UPDATED, known
+
+
+def correct_contact(*, actor, contact: Contact, data: dict[str, Any], request=None) -> Contact:
+    """A correction made outside the field app (the admin): the same rules as a phone's update,
+    then a new version, the change log (phones learn it on their next pull), the roll-up refresh
+    and a journal entry naming the fields changed. Raises ContactInvalid; nothing is then written.
+
+    No edit window: staff corrections are how a contact is fixed once the field's window closed.
+    """
+    with transaction.atomic():
+        current = (
+            Contact.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("team", "session__team", "platform")
+            .get(pk=contact.pk)
+        )
+        refs = ContactRefs.for_team(
+            current.team,
+            hotspot_ids=[data["hotspot"]] if data.get("hotspot") else [],
+            partner_ids=data.get("orientations") or [],
+        )
+        clean = validate_contact(data, partial=True, existing=current, session=current.session, refs=refs)
+        apply_clean(current, clean)
+        current.version += 1
+        current.save()
+        _write_links([(current, clean.links)], replace=True)
+        contact_events.contacts_changed([current.pk])
+        journal.log_contact_corrected(actor=actor, contact=current, fields=sorted(data), request=request)
+    return current
 
 
 class _StaleCache(Exception):

@@ -12,6 +12,7 @@ from outreach import access, journal
 from outreach.choices import PartnerCategory
 from outreach.models import Territory
 from outreach.selectors.directory import directory
+from outreach.services import places
 from outreach.services.directory_csv import COLUMNS, export_directory, import_directory
 from planning.decorators import coordinator_required, plan_reader_required
 from planning.forms import DirectoryImportForm, PartnerForm
@@ -57,9 +58,9 @@ def partner_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         service = get_object_or_404(access.partners_manageable_by(request.user), pk=pk)
     form = PartnerForm(request.POST or None, instance=service, user=request.user)
     if request.method == "POST" and form.is_valid():
-        service = form.save(commit=False)
-        service.organisation_id = request.user.organisation_id
-        service.save()
+        places.save_partner(
+            actor=request.user, service=form.save(commit=False), fields=form.changed_data, request=request
+        )
         messages.success(request, _("Partner service saved."))
         return redirect("planning:directory")
     return render(request, "planning/partner_form.html", {"form": form, "service": service})

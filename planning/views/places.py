@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from outreach import access
 from outreach.selectors.coverage import NIGHT_BANDS, coverage
+from outreach.services import places
 from planning.decorators import coordinator_required, plan_reader_required
 from planning.forms import HotspotForm, PeriodForm
 
@@ -39,16 +40,14 @@ def hotspot_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         hotspot = get_object_or_404(access.hotspots_manageable_by(request.user), pk=pk)
     form = HotspotForm(request.POST or None, request.FILES or None, instance=hotspot, user=request.user)
     if request.method == "POST" and form.is_valid():
-        hotspot = form.save(commit=False)
-        hotspot.organisation_id = request.user.organisation_id
-        if form.cleaned_data.get("remove_photo") and hotspot.photo:
-            hotspot.photo.delete(save=False)
-        photo = form.cleaned_data.get("photo_upload")
-        if photo is not None:
-            if hotspot.photo:
-                hotspot.photo.delete(save=False)
-            hotspot.photo.save(photo.name, photo, save=False)
-        hotspot.save()
+        places.save_hotspot(
+            actor=request.user,
+            hotspot=form.save(commit=False),
+            fields=form.changed_data,
+            photo=form.cleaned_data.get("photo_upload"),
+            remove_photo=bool(form.cleaned_data.get("remove_photo")),
+            request=request,
+        )
         messages.success(request, _("Hotspot saved."))
         return redirect("planning:hotspots")
     return render(request, "planning/hotspot_form.html", {"form": form, "hotspot": hotspot})

@@ -369,3 +369,53 @@ def test_digital_slots_after_midnight_belong_to_the_same_night(signed_in, coordi
         (platforms[0], start),
         (platforms[1], dt.datetime(2026, 12, 5, 0, 30, tzinfo=PARIS)),
     ]
+
+
+# --- Planning writes go through services, with a journal entry (issue 12) ------------------------
+
+
+def test_a_hotspot_saved_from_the_page_is_journaled(signed_in, coordinator):
+    response = signed_in.post(reverse("planning:hotspot_create"), hotspot_post())
+    assert response.status_code == 302
+    hotspot = Hotspot.objects.get()
+    assert hotspot.organisation == coordinator.organisation
+    entry = JournalEntry.objects.get(event="hotspot_saved")
+    assert (entry.actor, entry.target, entry.detail["created"]) == (
+        coordinator,
+        f"hotspot {hotspot.pk}",
+        True,
+    )
+
+    signed_in.post(
+        reverse("planning:hotspot_edit", args=[hotspot.pk]), hotspot_post(name="Gare Lille-Europe")
+    )
+    latest = JournalEntry.objects.filter(event="hotspot_saved").order_by("-pk").first()
+    assert latest.detail["created"] is False and "name" in latest.detail["fields"]
+
+
+def test_a_partner_saved_from_the_page_is_journaled(signed_in, coordinator):
+    service = PartnerServiceFactory(organisation=coordinator.organisation, name="Maison des ados")
+    url = reverse("planning:partner_edit", args=[service.pk])
+    form = signed_in.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list | tuple)}
+    data.update({"name": "Maison des adolescents", "territory": service.territory_id, "category": "health"})
+    data.pop("id", None)
+    response = signed_in.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    entry = JournalEntry.objects.get(event="partner_saved")
+    assert entry.target == f"partner {service.pk}" and "name" in entry.detail["fields"]
+
+
+def test_the_place_services_refuse_another_organisations_rows_and_non_coordinators(coordinator):
+    from django.core.exceptions import PermissionDenied
+
+    from outreach.services import places
+    from tests.factories import HotspotFactory
+
+    foreign = HotspotFactory()
+    with pytest.raises(PermissionDenied):
+        places.save_hotspot(actor=coordinator, hotspot=foreign, fields=["name"])
+    worker = UserFactory(team=coordinator.organisation.teams.get())
+    with pytest.raises(PermissionDenied):
+        places.save_hotspot(actor=worker, hotspot=Hotspot(name="x", territory=departement("59")), fields=[])
+    assert not JournalEntry.objects.filter(event="hotspot_saved").exists()
