@@ -6,18 +6,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from outreach import access
-from outreach.choices import Role
 from outreach.services import devices as device_service
 
 
 def _manager(request: HttpRequest):
     user = request.user
-    if not (user.role in (Role.COORDINATOR, Role.ADMIN) or user.is_superuser):
+    if not access.may_manage_devices(user):
         raise PermissionDenied(_("Only coordinators and administrators manage devices."))
     return user
 
@@ -33,7 +32,7 @@ def device_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def device_revoke(request: HttpRequest, pk) -> HttpResponse:
     user = _manager(request)
-    device = get_object_or_404(access.devices_manageable_by(user), pk=pk)
+    device = access.access_device(user, pk)
     device_service.revoke_device(actor=user, device=device, request=request)
     messages.success(
         request,

@@ -1,15 +1,21 @@
-"""One door for access: every planning object a request touches is fetched through these.
+"""One door for access: every object a request touches is fetched through these.
 
-Scope (DOMAIN.md, privacy rule 2): a coordinator sees and changes their own organisation's teams,
-sessions, hotspots, sectors and partner directory; a worker reads their team's plan and their
-organisation's hotspots and directory; funders and everyone else get nothing here (funders
-read aggregates through the reports, never rows). Querysets are returned so callers can filter
-further and `get_object_or_404(queryset, pk=…)` turns "not yours" into "not found".
+Who is who is resolved once, in `role_of` (an inactive or signed-out account is nobody; a
+coordinator or worker without an organisation or team acts for nothing; superusers are
+administrators). Then, per object (DOMAIN.md, privacy rule 2): a coordinator sees and changes
+their own organisation's teams, sessions, hotspots, sectors, directory and devices; a worker acts
+for their team and reads their organisation's hotspots and directory; funders get no rows here
+(they read aggregates through the reports); administrators manage accounts and devices but act
+for no team: they see contact rows only in the back office, without notes or person codes.
+
+Querysets (`*_visible_to`, `*_manageable_by`) for lists; `access_*(user, id)` for one object,
+raising Http404 for "not yours" exactly as for "does not exist" (Zulip's access_* habit).
 """
 
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from outreach.choices import Role
 from outreach.models import (
@@ -28,16 +34,50 @@ def _active(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
+def role_of(user) -> str | None:
+    """The role a request acts with, or None (signed out, inactive, or a role without its anchor:
+    a worker with no team, a coordinator or funder with no organisation)."""
+    if not _active(user):
+        return None
+    if user.role == Role.WORKER and user.team_id is not None:
+        return Role.WORKER
+    if user.role in (Role.COORDINATOR, Role.FUNDER) and user.organisation_id is not None:
+        return user.role
+    if user.role == Role.ADMIN or user.is_superuser:
+        return Role.ADMIN
+    return None
+
+
+def is_administrator(user) -> bool:
+    return role_of(user) == Role.ADMIN
+
+
 def is_planning_coordinator(user) -> bool:
     """A coordinator attached to an organisation: the one who plans and edits."""
-    return _active(user) and user.role == Role.COORDINATOR and user.organisation_id is not None
+    return role_of(user) == Role.COORDINATOR
+
+
+def is_field_user(user) -> bool:
+    """Workers of a team and coordinators of an organisation: who records in the field app."""
+    return role_of(user) in (Role.WORKER, Role.COORDINATOR)
 
 
 def can_read_plan(user) -> bool:
     """Coordinators and workers of a team may read the plan; funders and admins may not."""
-    return is_planning_coordinator(user) or (
-        _active(user) and user.role == Role.WORKER and user.team_id is not None
-    )
+    return is_field_user(user)
+
+
+def may_manage_devices(user) -> bool:
+    """Coordinators (their organisation's phones) and administrators (every phone)."""
+    return role_of(user) in (Role.COORDINATOR, Role.ADMIN)
+
+
+def _one(queryset: QuerySet, **lookup):
+    """The one object of `queryset` matching `lookup`; Http404 when absent or out of scope."""
+    obj = queryset.filter(**lookup).first()
+    if obj is None:
+        raise Http404("No such object, or not yours.")
+    return obj
 
 
 def teams_managed_by(user) -> QuerySet[Team]:
@@ -48,12 +88,8 @@ def teams_managed_by(user) -> QuerySet[Team]:
 
 
 def teams_readable_by(user) -> QuerySet[Team]:
-    """Teams whose plan this user may read: the organisation's (coordinator) or own (worker)."""
-    if is_planning_coordinator(user):
-        return teams_managed_by(user)
-    if can_read_plan(user):
-        return Team.objects.filter(pk=user.team_id)
-    return Team.objects.none()
+    """Teams whose plan this user may read: the same teams a user acts for (`teams_of`)."""
+    return teams_of(user)
 
 
 def sessions_visible_to(user) -> QuerySet[OutreachSession]:
@@ -142,13 +178,13 @@ def activity_contacts_for(user) -> QuerySet[Contact]:
 
 
 def teams_of(user: User) -> QuerySet[Team]:
-    """The teams a user acts for."""
-    if user.role == Role.WORKER and user.team_id:
+    """The teams a user acts for: their own (worker), their organisation's (coordinator).
+    Administrators and funders act for no team."""
+    role = role_of(user)
+    if role == Role.WORKER:
         return Team.objects.filter(pk=user.team_id)
-    if user.role == Role.COORDINATOR and user.organisation_id:
+    if role == Role.COORDINATOR:
         return Team.objects.filter(organisation_id=user.organisation_id)
-    if user.role == Role.ADMIN or user.is_superuser:
-        return Team.objects.all()
     return Team.objects.none()
 
 
@@ -158,23 +194,17 @@ def team_ids_of(user: User) -> list[int]:
 
 def sessions_writable_by(user: User) -> QuerySet[OutreachSession]:
     """Sessions a field user may start, debrief, end and record contacts in: their teams' only."""
-    if user.role not in (Role.WORKER, Role.COORDINATOR):
-        return OutreachSession.objects.none()
     return OutreachSession.objects.filter(team__in=teams_of(user))
 
 
 def contacts_visible_to(user: User) -> QuerySet[Contact]:
-    """Contact rows a user may read: their teams' (funders and others: none)."""
-    if user.role == Role.ADMIN or user.is_superuser:
-        return Contact.objects.all()
-    if user.role not in (Role.WORKER, Role.COORDINATOR):
-        return Contact.objects.none()
+    """Contact rows a user may read: their teams' (funders, administrators and others: none)."""
     return Contact.objects.filter(team__in=teams_of(user))
 
 
 def hotspots_usable_by(user: User) -> QuerySet[Hotspot]:
-    """Active hotspots of the user's organisation."""
-    if not user.organisation_id:
+    """Active hotspots of the user's organisation, for field users."""
+    if not is_field_user(user):
         return Hotspot.objects.none()
     return Hotspot.objects.filter(organisation_id=user.organisation_id, is_active=True)
 
@@ -230,18 +260,15 @@ def partners_in_reach(*, organisation_id: int | None, territory_ids: set[int]) -
 def devices_manageable_by(user: User) -> QuerySet[Device]:
     """Devices a user may list and revoke: a coordinator's organisation's, everything for admins."""
     qs = Device.objects.select_related("owner", "owner__team")
-    if user.role == Role.ADMIN or user.is_superuser:
+    role = role_of(user)
+    if role == Role.ADMIN:
         return qs
-    if user.role == Role.COORDINATOR and user.organisation_id:
+    if role == Role.COORDINATOR:
         return qs.filter(owner__organisation_id=user.organisation_id)
     return qs.none()
 
 
 # --- Accounts: who may invite, and whose password a person may reset ---------------------------
-
-
-def is_administrator(user) -> bool:
-    return _active(user) and (user.role == Role.ADMIN or user.is_superuser)
 
 
 def may_invite(user, *, role: str, organisation_id: int | None, team_id: int | None) -> bool:
@@ -286,3 +313,51 @@ def password_resettable_by(user) -> QuerySet[User]:
     if is_planning_coordinator(user):
         return User.objects.filter(organisation_id=user.organisation_id, role=Role.WORKER, is_active=True)
     return User.objects.none()
+
+
+def may_import_directory(user, organisation_id: int) -> bool:
+    """Administrators import any organisation's directory; a coordinator only their own."""
+    own = is_planning_coordinator(user) and user.organisation_id == organisation_id
+    return own or is_administrator(user)
+
+
+# --- One object: access_<object>(user, id), Http404 when it is not the user's ------------------
+
+
+def access_session(user, pk: int, *, manage: bool = False, **lookup) -> OutreachSession:
+    """A session the user may read (`manage`: change) — Http404 otherwise."""
+    queryset = sessions_manageable_by(user) if manage else sessions_visible_to(user)
+    return _one(queryset, pk=pk, **lookup)
+
+
+def access_team(user, pk: int) -> Team:
+    """A team whose plan and base the user manages."""
+    return _one(teams_managed_by(user), pk=pk)
+
+
+def access_hotspot(user, pk: int, *, manage: bool = False) -> Hotspot:
+    queryset = hotspots_manageable_by(user) if manage else hotspots_visible_to(user)
+    return _one(queryset, pk=pk)
+
+
+def access_partner(user, pk: int, *, manage: bool = False) -> PartnerService:
+    queryset = partners_manageable_by(user) if manage else partners_visible_to(user)
+    return _one(queryset, pk=pk)
+
+
+def access_contact(user, uuid) -> Contact:
+    """A contact row of the user's teams (field users only)."""
+    return _one(contacts_visible_to(user), uuid=uuid)
+
+
+def access_device(user, pk) -> Device:
+    return _one(devices_manageable_by(user), pk=pk)
+
+
+def access_member(user, pk: int, *, reset_password: bool = False) -> User:
+    queryset = password_resettable_by(user) if reset_password else members_visible_to(user)
+    return _one(queryset, pk=pk)
+
+
+def access_invitation(user, pk: int):
+    return _one(invitations_manageable_by(user).open(), pk=pk)

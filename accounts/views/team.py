@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -73,7 +73,7 @@ def team(request: HttpRequest) -> HttpResponse:
 @coordinator_required
 @require_POST
 def reset_password(request: HttpRequest, pk: int) -> HttpResponse:
-    worker = get_object_or_404(access.password_resettable_by(request.user), pk=pk)
+    worker = access.access_member(request.user, pk, reset_password=True)
     link = passwords.issue_reset(actor=request.user, user=worker, request=request)
     return _handover(
         request,
@@ -87,7 +87,7 @@ def reset_password(request: HttpRequest, pk: int) -> HttpResponse:
 @coordinator_required
 @require_POST
 def revoke_invitation(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = get_object_or_404(access.invitations_manageable_by(request.user).open(), pk=pk)
+    invitation = access.access_invitation(request.user, pk)
     invitations.revoke(actor=request.user, invitation=invitation, request=request)
     messages.success(request, _("Invitation revoked."))
     return redirect("accounts:team")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
@@ -21,7 +20,6 @@ from api.serializers.devices import (
 )
 from api.views.base import MaraudeAPIView
 from outreach import access
-from outreach.choices import Role
 from outreach.services import devices, signin
 from outreach.services.sync_context import edit_window_hours
 
@@ -96,12 +94,7 @@ class IsDeviceManager(permissions.BasePermission):
     message = "Only coordinators and administrators manage devices."
 
     def has_permission(self, request, view):
-        user = request.user
-        return bool(
-            user
-            and user.is_authenticated
-            and (user.role in (Role.COORDINATOR, Role.ADMIN) or user.is_superuser)
-        )
+        return access.may_manage_devices(request.user)
 
 
 class DeviceListView(MaraudeAPIView):
@@ -124,6 +117,6 @@ class DeviceRevokeView(MaraudeAPIView):
         responses={200: DeviceSerializer, 404: ErrorSerializer},
     )
     def post(self, request, pk):
-        device = get_object_or_404(access.devices_manageable_by(request.user), pk=pk)
+        device = access.access_device(request.user, pk)
         devices.revoke_device(actor=request.user, device=device, request=request)
         return Response(DeviceSerializer(device).data)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from outreach import access
 from outreach.choices import Role, TerritoryLevel
 from outreach.models import FundingAgreement, Territory
 from outreach.reporting.aggregate import ReportScope
@@ -66,11 +67,7 @@ def funder_previous(agreement: FundingAgreement, period: Period) -> Period | Non
 
 
 def coordinator_scope(user, *, territory_id: int | None, period: Period, tree: TerritoryTree) -> ReportScope:
-    if (
-        not getattr(user, "is_authenticated", False)
-        or user.role != Role.COORDINATOR
-        or not user.organisation_id
-    ):
+    if not access.is_planning_coordinator(user):
         raise OutOfScope("Coordinators only.")
     if territory_id is None:
         territory_id = Territory.objects.get(level=TerritoryLevel.NATIONAL).id

@@ -27,7 +27,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outreach import access, journal
-from outreach.choices import Role
 from outreach.models import Organisation, PartnerService, Territory, User
 from outreach.models.sync import ChangeType
 from outreach.services import change_log
@@ -178,9 +177,7 @@ def _read(structures: IO[bytes], services: IO[bytes], area: set[str]) -> _Read:
 def _check_actor(actor: User | None, organisation: Organisation) -> None:
     if actor is None:
         return  # an administrator's command
-    if actor.role == Role.ADMIN or actor.is_superuser:
-        return
-    if not (access.is_planning_coordinator(actor) and actor.organisation_id == organisation.pk):
+    if not access.may_import_directory(actor, organisation.pk):
         raise PermissionDenied(_("Only a coordinator of this organisation may import its directory."))
 
 

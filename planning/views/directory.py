@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,7 +55,7 @@ def directory_list(request: HttpRequest) -> HttpResponse:
 def partner_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     service = None
     if pk is not None:
-        service = get_object_or_404(access.partners_manageable_by(request.user), pk=pk)
+        service = access.access_partner(request.user, pk, manage=True)
     form = PartnerForm(request.POST or None, instance=service, user=request.user)
     if request.method == "POST" and form.is_valid():
         places.save_partner(

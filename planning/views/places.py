@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from outreach import access
@@ -37,7 +37,7 @@ def hotspot_list(request: HttpRequest) -> HttpResponse:
 def hotspot_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     hotspot = None
     if pk is not None:
-        hotspot = get_object_or_404(access.hotspots_manageable_by(request.user), pk=pk)
+        hotspot = access.access_hotspot(request.user, pk, manage=True)
     form = HotspotForm(request.POST or None, request.FILES or None, instance=hotspot, user=request.user)
     if request.method == "POST" and form.is_valid():
         places.save_hotspot(
@@ -57,7 +57,7 @@ def hotspot_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def hotspot_photo(request: HttpRequest, pk: int) -> FileResponse:
     """A hotspot's photo, only to people of its organisation (never a public media URL: the
     places a team watches are themselves sensitive)."""
-    hotspot = get_object_or_404(access.hotspots_visible_to(request.user), pk=pk)
+    hotspot = access.access_hotspot(request.user, pk)
     if not hotspot.photo:
         raise Http404
     response = FileResponse(hotspot.photo.open("rb"), content_type="image/jpeg")

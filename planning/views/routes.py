@@ -150,7 +150,7 @@ class TeamBaseForm(forms.Form):
 
 @coordinator_required
 def team_base(request: HttpRequest, pk: int) -> HttpResponse:
-    team = get_object_or_404(access.teams_managed_by(request.user), pk=pk)
+    team = access.access_team(request.user, pk)
     form = TeamBaseForm(
         request.POST or None,
         initial={

@@ -113,7 +113,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
 
 @coordinator_required
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_object_or_404(access.sessions_manageable_by(request.user), pk=pk)
+    session = access.access_session(request.user, pk, manage=True)
     local_start = session.planned_start.astimezone(PARIS)
     initial = {
         "team": session.team_id,
@@ -143,7 +143,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coordinator_required
 def session_copy(request: HttpRequest, pk: int) -> HttpResponse:
-    source = get_object_or_404(access.sessions_manageable_by(request.user), pk=pk)
+    source = access.access_session(request.user, pk, manage=True)
     next_week = source.planned_start.astimezone(PARIS).date() + dt.timedelta(days=7)
     form = CopyForm(request.POST or None, initial={"day": next_week})
     if request.method == "POST" and form.is_valid():
@@ -161,7 +161,7 @@ def session_copy(request: HttpRequest, pk: int) -> HttpResponse:
 @coordinator_required
 @require_POST
 def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_object_or_404(access.sessions_manageable_by(request.user), pk=pk)
+    session = access.access_session(request.user, pk, manage=True)
     try:
         planning.cancel_session(actor=request.user, session=session, request=request)
     except ValidationError as exc:
@@ -174,7 +174,7 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @coordinator_required
 def session_slots(request: HttpRequest, pk: int) -> HttpResponse:
     """Platforms and time slots of a digital session."""
-    session = get_object_or_404(access.sessions_manageable_by(request.user), pk=pk, kind=SessionKind.DIGITAL)
+    session = access.access_session(request.user, pk, manage=True, kind=SessionKind.DIGITAL)
     day = session.planned_start.astimezone(PARIS).date()
     initial = [
         {
