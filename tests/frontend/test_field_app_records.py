@@ -107,3 +107,24 @@ def test_the_outbox_exported_to_an_encrypted_file_comes_back_after_a_reset(
     wait_synced(page)
     assert Contact.objects.count() == 2
     assert Contact.objects.filter(person_code="NR-40").count() == 1
+
+
+def test_a_double_tap_on_save_on_a_slow_phone_records_one_contact(page, live_server, world):
+    """Primero users' failure: two taps on Save, two records. One form is one UUID, and the
+    button is busy while saving."""
+    sign_in(page, live_server.url, world.worker.username)
+    start_planned_session(page, "Maraude gare")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+    page.get_by_role("button", name="Nouveau contact").first.click()
+    page.locator("[data-group=age_band]").get_by_role("button", name="15–17 ans").click()
+    page.locator("[data-group=gender]").get_by_role("button", name="Fille").click()
+    save = page.get_by_role("button", name="Enregistrer", exact=True)
+    # The second tap lands before the slowed phone has finished handling the first (a double
+    # tap from Playwright's mouse waits for each event to be handled, which hides the race).
+    save.evaluate("(button) => { button.click(); button.click(); }")
+    expect(page.locator("[data-screen=session-active]")).to_contain_text("1 contacts")
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
+
+    wait_synced(page)
+    assert Contact.objects.count() == 1

@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "4d195e61c9c3";
+const VERSION = "ac28780aa52e";
 const PRECACHE = [
   "/app/",
   "/manifest.json",

@@ -165,3 +165,20 @@ test("a single operation too large for the server is flagged, not retried foreve
   assert.equal(flagged.uuid, record.uuid);
   assert.deepEqual([flagged.status, flagged.reason], ["rejected", "too_large"]);
 });
+
+test("one form saved twice, even at the same moment, is one record and one operation", async () => {
+  const id = store.newContactId();
+  const data = newContact(0);
+  const [a, b] = await Promise.all([
+    store.saveContact({ uuid: id, isNew: true, data }),
+    store.saveContact({ uuid: id, isNew: true, data }),
+  ]);
+  const again = await store.saveContact({ uuid: id, isNew: true, data });
+  assert.equal(a.uuid, id);
+  assert.equal(b.uuid, id);
+  assert.equal(again.uuid, id);
+  const ops = await outbox.all();
+  assert.equal(ops.length, 1);
+  assert.equal(ops[0].op, "contact.create");
+  assert.equal(ops[0].uuid, id);
+});

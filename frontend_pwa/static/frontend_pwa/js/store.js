@@ -77,16 +77,21 @@ export function getContact(uuid) {
   return get(`contact:${uuid}`);
 }
 
-/** Saves a new contact (no uuid) or a correction, and queues it for the server. */
-export async function saveContact({ uuid = null, data }) {
+/** Saves a new contact (`isNew`, its form's uuid) or a correction, and queues it for the server. */
+export async function saveContact({ uuid = null, data, isNew = !uuid }) {
   const now = new Date().toISOString();
-  if (!uuid) {
-    const id = crypto.randomUUID();
-    const record = { uuid: id, data, version: null, created_at: now, updated_at: now, synced: false };
-    await outbox.enqueue({ op: "contact.create", uuid: id, data, client_created_at: now }, [
-      [`contact:${id}`, record],
-    ]);
-    return record;
+  if (isNew) {
+    // One form is one record: its UUID is drawn when the form opens (`newContactId`), so saving
+    // the same form twice (a double tap, a slow phone) finds the record and adds nothing.
+    const id = uuid || newContactId();
+    if (creating.has(id)) return creating.get(id); // the same form, saved again meanwhile
+    const done = createContact(id, data, now, Boolean(uuid));
+    creating.set(id, done);
+    try {
+      return await done;
+    } finally {
+      creating.delete(id);
+    }
   }
   const existing = await get(`contact:${uuid}`);
   const record = { ...existing, data: { ...existing.data, ...data }, updated_at: now, synced: false };
@@ -96,6 +101,25 @@ export async function saveContact({ uuid = null, data }) {
     [[`contact:${uuid}`, record]],
   );
   return record;
+}
+
+const creating = new Map(); // uuid → the pending creation of that record
+
+async function createContact(id, data, now, mayExist) {
+  if (mayExist) {
+    const already = await get(`contact:${id}`);
+    if (already) return already;
+  }
+  const record = { uuid: id, data, version: null, created_at: now, updated_at: now, synced: false };
+  await outbox.enqueue({ op: "contact.create", uuid: id, data, client_created_at: now }, [
+    [`contact:${id}`, record],
+  ]);
+  return record;
+}
+
+/** The UUID of a contact about to be recorded, drawn once per form. */
+export function newContactId() {
+  return crypto.randomUUID();
 }
 
 // What a correction may send: everything the worker chose, never the session or server fields.

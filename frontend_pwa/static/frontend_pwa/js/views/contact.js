@@ -75,6 +75,10 @@ export async function render(root, app, params = {}) {
       };
 
   const error = h("div", { class: "error", role: "alert", id: "contact-error" });
+  // One form, one record: the new contact's UUID is drawn now, not at each tap on Save.
+  const recordId = editing ? editing.uuid : store.newContactId();
+  const saveButton = h("button", { type: "submit", class: "primary huge", "data-action": "save-contact" }, t("Save"));
+  let saving = false;
   const placeOptions =
     kind === "digital"
       ? data.platforms.map((p) => [p.code, refs.label(p)])
@@ -167,6 +171,20 @@ export async function render(root, app, params = {}) {
 
   const save = async (event) => {
     event.preventDefault();
+    if (saving) return; // a second tap while the first is being written
+    saving = true;
+    saveButton.disabled = true;
+    saveButton.setAttribute("aria-busy", "true");
+    try {
+      await saveOnce();
+    } finally {
+      saving = false;
+      saveButton.disabled = false;
+      saveButton.removeAttribute("aria-busy");
+    }
+  };
+
+  const saveOnce = async () => {
     error.replaceChildren();
     const problems = [];
     d.person_code = personCode.value.trim().toUpperCase();
@@ -195,7 +213,7 @@ export async function render(root, app, params = {}) {
     }
     performance.mark("maraude:save-start");
     try {
-      await store.saveContact({ uuid: editing ? editing.uuid : null, data: { ...d } });
+      await store.saveContact({ uuid: recordId, isNew: !editing, data: { ...d } });
     } catch (err) {
       if (!isStorageFull(err)) throw err;
       // Nothing was written (one transaction): the form stays filled in, to save again later.
@@ -276,7 +294,7 @@ export async function render(root, app, params = {}) {
         editing ? h("p", { class: "muted" }, t("Recorded at {time}", { time: time(d.occurred_at) })) : null,
       ),
       error,
-      h("div", { class: "sticky-actions" }, h("button", { type: "submit", class: "primary huge", "data-action": "save-contact" }, t("Save"))),
+      h("div", { class: "sticky-actions" }, saveButton),
     ),
   );
   error.setAttribute("tabindex", "-1");
