@@ -181,6 +181,8 @@ class OutreachSessionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["team", "territory", "members"]
     list_select_related = ["team__organisation", "territory"]
     readonly_fields = ["uuid", "service_date", "version", "created_by", "created_at", "updated_at"]
+    # The debrief's notable events are the team's own words (docs/privacy.md): not shown here.
+    exclude = ["debrief_notes"]
     inlines = [RouteStopInline, DigitalSlotInline, SessionTallyInline]
 
 

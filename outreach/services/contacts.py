@@ -1,4 +1,6 @@
-"""Record and correct contacts. Every contact write in Maraude goes through `record_contact`."""
+"""Record and correct contacts. Every contact write in Maraude goes through this module:
+`record_contact` / `create_contacts` (the field app's sync) and `correct_contact` (the admin),
+all checked by the contact rules of outreach/rules/contacts.py."""
 
 from __future__ import annotations
 
