@@ -2,12 +2,13 @@
 
 Privacy rule 1 (docs/privacy.md): no phone number, e-mail, handle or link about a young person is
 ever stored. The server refuses them in notes, debrief notes and person codes; the field app warns
-with the same patterns, generated from this module into `js/rules.js` (`manage.py build_fieldapp_rules`).
+with the same patterns, generated from this module into `js/identifier-rules.js`
+(`manage.py build_fieldapp_rules`).
 
 Every pattern is written in the common subset of Python's `re` and JavaScript's RegExp (ASCII
-classes, no named groups, no look-behind) and runs on *normalised* text, so both sides agree:
-accents and other marks removed, lower case, symbols and emoji turned into spaces, and numbers
-written in words (French 0–99, English 0–9) turned into digits.
+classes, no named groups, one-character look-behinds only) and runs on *normalised* text, so both
+sides agree: accents and other marks removed, lower case, symbols and emoji turned into spaces,
+numbers written in words (French 0–99, English 0–9) turned into digits, runs of spaces as one.
 """
 
 from __future__ import annotations
@@ -83,17 +84,22 @@ _TLDS = "com|fr|net|org|io|me|ly|gg|tv|app|co|be|ch|info|biz|xyz|link|site|onlin
 _PROVIDERS = (
     "gmail|hotmail|yahoo|outlook|icloud|orange|free|sfr|laposte|live|protonmail|proton|wanadoo|msn|aol|gmx"
 )
-_DOT = r"(?:\s*\.\s*|\s*[(\[]\s*(?:dot|point)\s*[)\]]\s*|\s+(?:dot|point)\s+)"
-_AT = r"(?:\s*@\s*|\s*[(\[]\s*(?:at|arobase|arobas)\s*[)\]]\s*|\s+(?:at|arobase|arobas)\s+)"
+# Every repetition is bounded (an address part, a domain label, a handle are short): a long note
+# built to make the patterns backtrack costs linear time, on the server as in the phone. Runs of
+# spaces are one space after normalisation, hence `\s?`.
+_LOCAL = r"(?<![a-z0-9._%+-])[a-z0-9][a-z0-9._%+-]{0,63}"
+_LABEL = r"[a-z0-9-]{1,63}"
+_DOT = r"(?:\s?\.\s?|\s?[(\[]\s?(?:dot|point)\s?[)\]]\s?|\s(?:dot|point)\s)"
+_AT = r"(?:\s?@\s?|\s?[(\[]\s?(?:at|arobase|arobas)\s?[)\]]\s?|\s(?:at|arobase|arobas)\s)"
 EMAIL_PATTERN = (
-    rf"[a-z0-9][a-z0-9._%+-]*{_AT}(?:[a-z0-9-]+{_DOT})*(?:[a-z0-9-]+{_DOT}(?:{_TLDS}|[a-z]{{2,6}}\b)"
+    rf"{_LOCAL}{_AT}(?:{_LABEL}{_DOT}){{0,4}}(?:{_LABEL}{_DOT}(?:{_TLDS}|[a-z]{{2,6}}\b)"
     rf"|(?:{_PROVIDERS})\b)"
 )
 # An e-mail with a plain "@" and any domain ("lea@exemple.bzh").
-EMAIL_PLAIN_PATTERN = r"[a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}"
+EMAIL_PLAIN_PATTERN = rf"{_LOCAL}@{_LABEL}(?:\.{_LABEL}){{0,4}}\.[a-z]{{2,24}}"
 LINK_PATTERN = (
     r"\bhttps?:\/\/\S+|\bwww\.\S+"
-    rf"|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:{_TLDS})\b(?:\/\S*)?"
+    rf"|\b[a-z0-9][a-z0-9-]{{0,62}}(?:\.{_LABEL}){{0,4}}\.(?:{_TLDS})\b(?:\/\S*)?"
 )
 _PLATFORMS = (
     "snapchat|snap|sc|instagram|insta|ig|tiktok|tik tok|telegram|tg|discord|facebook|fb|messenger"
@@ -108,10 +114,10 @@ _NOT_AN_ACCOUNT = (
 HANDLE_PATTERN = (
     r"(?:^|[\s(\[,;:])@[a-z0-9._]{2,}"
     # a platform named, then an identifier with a digit, an underscore or a dot ("insta lea.x")
-    rf"|\b(?:{_PLATFORMS})\b\s*[:=]?\s*@?[a-z]+[a-z0-9._-]*[0-9_.#][a-z0-9_]"
-    rf"|\b(?:{_PLATFORMS})\b\s*[:=]?\s*@?[0-9]+[a-z_.][a-z0-9._-]*[a-z0-9_]"
+    rf"|\b(?:{_PLATFORMS})\b\s?[:=]?\s?@?[a-z][a-z0-9._-]{{0,40}}[0-9_.#][a-z0-9_]"
+    rf"|\b(?:{_PLATFORMS})\b\s?[:=]?\s?@?[0-9]{{1,20}}[a-z_.][a-z0-9._-]{{0,40}}[a-z0-9_]"
     # a platform, a colon, then any account name ("snap: lea")
-    rf"|\b(?:{_PLATFORMS})\s*[:=]\s*@?(?!(?:{_NOT_AN_ACCOUNT})\b)[a-z][a-z0-9._-]{{2,}}"
+    rf"|\b(?:{_PLATFORMS})\s?[:=]\s?@?(?!(?:{_NOT_AN_ACCOUNT})\b)[a-z][a-z0-9._-]{{2}}"
 )
 
 _FLAGS = re.IGNORECASE | re.ASCII

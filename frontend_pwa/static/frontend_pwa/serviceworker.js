@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "ac28780aa52e";
+const VERSION = "af9b5b7fcd7c";
 const PRECACHE = [
   "/app/",
   "/manifest.json",
