@@ -42,7 +42,7 @@ BOOLEAN_FIELDS = ("conversation_established", "is_first_contact")
 TEXT_FIELDS = ("request_category", "person_code", "note")
 # Free text written by the team: never an identifier (privacy rule 1).
 CONTACT_FREE_TEXT = ("person_code", "note")
-SESSION_FREE_TEXT = ("debrief_notes",)
+SESSION_FREE_TEXT = ("debrief_notes", "title")
 # How far before its session's planned start a contact may be dated.
 SESSION_LEAD = dt.timedelta(hours=24)
 # The debrief's enumerated fields.

@@ -10,7 +10,8 @@ from outreach.rules.texts import identifier_errors
 
 
 def validate_debrief(data: dict[str, Any]) -> None:
-    """Raise RecordInvalid (reason `identifier`) when the debrief's free text holds an identifier."""
+    """Raise RecordInvalid (reason `identifier`) when the session's free text (debrief notes, an
+    ad-hoc session's title) holds an identifier."""
     errors = identifier_errors(data, SESSION_FREE_TEXT)
     if errors:
         raise reasons.RecordInvalid(errors, reasons.IDENTIFIER)

@@ -73,6 +73,10 @@ def start_session(
 
 
 def _create_ad_hoc(*, ctx, uuid, data, started_at) -> tuple[str, OutreachSession]:
+    try:
+        validate_debrief(data)
+    except RecordInvalid as exc:
+        raise OpRejected(exc.reason, exc.errors) from None
     errors: dict[str, list[str]] = {}
     team_id = data.get("team") or (ctx.actor.team_id if ctx.actor.team_id else None)
     if team_id is None or team_id not in ctx.team_ids:

@@ -497,3 +497,23 @@ def test_a_partial_update_keeps_a_retired_hotspot(field):
     assert statuses(response) == ["updated"]
     contact = Contact.objects.get(uuid=op["uuid"])
     assert (contact.hotspot, contact.note, contact.version) == (hotspot, "Revue plus tard", 2)
+
+
+def test_an_ad_hoc_session_titled_with_a_handle_is_refused(field):
+    worker, _session, client = field
+    start = {
+        "op": "session.start",
+        "uuid": str(uuid.uuid4()),
+        "client_updated_at": iso(now()),
+        "data": {
+            "kind": "street",
+            "territory": worker.team.territories.first().pk,
+            "title": "rdv snap: lea_93",
+        },
+    }
+    result = push(client, [start]).json()["results"][0]
+    assert (result["status"], result["reason"], list(result["errors"])) == (
+        "rejected",
+        "identifier",
+        ["title"],
+    )
