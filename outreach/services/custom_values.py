@@ -69,6 +69,8 @@ def merge(
         if field is None or field.target != target:
             errors[error_key(key)] = [_("Unknown field, or not one of your organisation's.")]
             continue
+        if value is None and key not in merged:
+            continue  # clearing what is not there changes nothing
         if not field.is_active:
             errors[error_key(key)] = [
                 _("“%(field)s” was retired: it can no longer be filled in.") % {"field": field.label}
