@@ -9,11 +9,17 @@ import pytest
 
 from outreach.models import Contact, OutreachSession
 from outreach.services.custom_fields import ChoiceEdit, Definition, edit_field, set_active
-from tests.api.sync_helpers import PULL, contact_create, contact_update, iso, now, push, statuses
+from tests.api.sync_helpers import PULL, contact_create, contact_update, iso, now, statuses
+from tests.api.sync_helpers import push as push_fr
 from tests.custom_field_builders import one_of_each
 from tests.factories import CoordinatorFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def push(client, operations):
+    """A push from a phone set to English (messages are checked in English below)."""
+    return push_fr(client, operations, headers={"Accept-Language": "en"})
 
 
 @pytest.fixture
@@ -205,3 +211,12 @@ def test_another_organisations_worker_cannot_write_through_a_foreign_session(fie
     assert statuses(push(client, [op])) == ["rejected"]
     assert OutreachSession.objects.filter(pk=session.pk).exists()
     assert not Contact.objects.filter(uuid=uuid.UUID(op["uuid"])).exists()
+
+
+def test_the_messages_follow_the_phones_language(field, fields):
+    _worker, session, client = field
+    key = fields[0]["number"].key
+    response = push_fr(client, [contact_create(session, custom_values={key: 31})])
+    assert response.json()["results"][0]["errors"][f"custom_values.{key}"] == [
+        "Attendu : un nombre entre 0 et 30."
+    ]

@@ -47,6 +47,13 @@ def test_a_field_of_each_kind_filled_offline_reaches_the_server_once(
     pick(page, fields["multi_choice"].key, "Santé")
     pick(page, fields["multi_choice"].key, "Juridique")
     page.get_by_label("Date de fugue").fill("2026-11-02")
+    page.get_by_label("Nuits dehors").fill("4")
+    for theme in ("light", "dark"):
+        set_theme(page, theme)
+        page.locator("[data-custom-field]").first.evaluate(
+            "el => { el.scrollIntoView({block: 'start'}); window.scrollBy(0, -90); }"
+        )
+        page.screenshot(path=out / f"contact-custom-fields-{theme}.png")
     # Out of the coordinator's bounds: refused on the phone, with the field named.
     page.get_by_label("Nuits dehors").fill("31")
     page.get_by_role("button", name="Enregistrer", exact=True).click()
@@ -54,10 +61,6 @@ def test_a_field_of_each_kind_filled_offline_reaches_the_server_once(
         "Nuits dehors : Attendu : un nombre entre 0 et 30."
     )
     page.get_by_label("Nuits dehors").fill("4")
-    for theme in ("light", "dark"):
-        set_theme(page, theme)
-        page.locator("[data-custom-field]").first.scroll_into_view_if_needed()
-        page.screenshot(path=out / f"contact-custom-fields-{theme}.png", full_page=True)
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     expect(page.locator("[data-screen=session-active]")).to_contain_text("1 contact")
 
