@@ -5,7 +5,9 @@ breakdowns: one roll-up cell per (field, answer) under the dimension `cf:<field 
 of the report's `CellSystem`, so the same disclosure control hides small counts and what would
 reveal them. Coordinators see every such field of their organisation (retired ones too, when
 they hold values in the period); funders only the choice fields marked reportable.
-Numbers and dates are kept on the records (and in the team's views) but not aggregated.
+Debrief fields count done sessions, shown as they are (they describe the teams' nights, not young
+people), for coordinators (all) and funders (reportable choice fields). Numbers and dates are kept
+on the records (and in the team's views) but not aggregated.
 """
 
 from __future__ import annotations
@@ -28,14 +30,19 @@ def dimension(field_id: int | str) -> str:
 
 def add_contact_cells(cells: Counter, contacts, keys: list[str]) -> None:
     """Add the custom-field cells of `contacts` (a Contact queryset) keyed by `keys` to `cells`."""
-    kinds = dict(
-        CustomField.objects.filter(target=CustomFieldTarget.CONTACT, kind__in=COUNTED_KINDS).values_list(
-            "id", "kind"
-        )
-    )
+    _add_cells(cells, contacts, keys, CustomFieldTarget.CONTACT)
+
+
+def add_session_cells(cells: Counter, sessions, keys: list[str]) -> None:
+    """The same for the debrief fields of `sessions` (an OutreachSession queryset of done ones)."""
+    _add_cells(cells, sessions, keys, CustomFieldTarget.DEBRIEF)
+
+
+def _add_cells(cells: Counter, records, keys: list[str], target: str) -> None:
+    kinds = dict(CustomField.objects.filter(target=target, kind__in=COUNTED_KINDS).values_list("id", "kind"))
     if not kinds:
         return
-    for row in contacts.exclude(custom_values={}).values(*keys, "custom_values"):
+    for row in records.exclude(custom_values={}).values(*keys, "custom_values"):
         values = row["custom_values"]
         if not isinstance(values, dict):
             continue
@@ -54,10 +61,12 @@ def add_contact_cells(cells: Counter, contacts, keys: list[str]) -> None:
                 cells[(*base, dimension(key), answer[:50])] += 1
 
 
-def report_fields(organisation_ids, *, reportable_only: bool) -> list[CustomField]:
-    """The counted contact fields of these organisations, in their coordinators' order."""
+def report_fields(
+    organisation_ids, *, reportable_only: bool, target: str = CustomFieldTarget.CONTACT
+) -> list[CustomField]:
+    """The counted fields (of contacts or debriefs) of these organisations, in their order."""
     rows = CustomField.objects.filter(
-        organisation_id__in=organisation_ids, target=CustomFieldTarget.CONTACT, kind__in=COUNTED_KINDS
+        organisation_id__in=organisation_ids, target=target, kind__in=COUNTED_KINDS
     )
     if reportable_only:
         rows = rows.filter(reportable=True)
@@ -111,3 +120,25 @@ def figures(field: CustomField) -> list[tuple[str, str]]:
 
 def title(field: CustomField) -> str:
     return field.label if field.is_active else _("%(field)s (retired)") % {"field": field.label}
+
+
+def session_breakdowns(raw, fields: list[CustomField], sessions: int) -> list[tuple[CustomField, list]]:
+    """Debrief fields as (field, [(key, label, count, percent of done sessions)]).
+
+    They describe the teams' nights, not young people: shown as they are, like the sessions and
+    hours of the activity figures, never as cells of the contacts' disclosure system.
+    """
+    out = []
+    for field in fields:
+        counted: Counter = Counter()
+        for (_territory, _kind, dim, value), n in raw.cells.items():
+            if dim == dimension(field.pk):
+                counted[value] += n
+        if not field.is_active and not counted:
+            continue
+        rows = []
+        for code, label in answers(field):
+            n = counted.get(code, 0)
+            rows.append((key(field, code), label, n, round(100 * n / sessions) if sessions else None))
+        out.append((field, rows))
+    return out

@@ -293,6 +293,13 @@ def build_report(
     for own in own_fields:
         figures = [fig(cell, str(label)) for cell, label in custom_fields.figures(own)]
         breakdowns.append(Breakdown(f"cf{own.pk}", custom_fields.title(own), figures, _("share of contacts")))
+    done_sessions = sum(_sum(raw, "sessions", kind=k) for k, _ in KINDS)
+    debrief_fields = custom_fields.report_fields(
+        scope.organisation_ids, reportable_only=not all_custom_fields, target="debrief"
+    )
+    for own, rows in custom_fields.session_breakdowns(raw, debrief_fields, done_sessions):
+        figures = [Figure(cell, str(label), n, pct) for cell, label, n, pct in rows]
+        breakdowns.append(Breakdown(f"cf{own.pk}", custom_fields.title(own), figures, _("share of sessions")))
     grids = [
         _grid("territory", _("By territory"), territory_rows, shown),
         _grid("series", _("Contacts per week or month"), series_rows, shown),

@@ -180,6 +180,7 @@ def compute_session_cells(where: Q) -> Counter:
         cells[(*base, "sessions", "")] += 1
         minutes = int((row["ended_at"] - row["started_at"]).total_seconds() // 60)
         cells[(*base, "minutes", "")] += minutes
+    custom_fields.add_session_cells(cells, done, keys)
     skeys = _key_fields("session__")
     session_q = _prefixed(where, "session__") & Q(session__status=SessionStatus.DONE)
     tallies = SessionTally.objects.filter(session_q).order_by()

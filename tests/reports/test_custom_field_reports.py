@@ -13,7 +13,7 @@ from outreach.reporting.aggregate import ReportScope
 from outreach.reporting.exports import report_csv
 from outreach.reporting.periods import period_containing
 from outreach.reporting.report import build_report
-from outreach.reporting.rollups import rebuild_all
+from outreach.reporting.rollups import rebuild_all, sessions_changed
 from outreach.services.custom_fields import Definition, edit_field, set_active
 from tests.custom_field_builders import one_of_each
 from tests.factories import CoordinatorFactory, TeamFactory, departement
@@ -108,3 +108,20 @@ def test_renamed_and_retired_fields_stay_readable_with_their_values(recorded):
     assert "Hébergement" in breakdown.title or "Housing" in breakdown.title
     assert shown(report, choice)["famille"] == 7
     assert shown(report, fields["multi_choice"])["sante"] == 13
+
+
+def test_debrief_fields_count_done_sessions_as_they_are(recorded):
+    _fields, scope, coordinator = recorded
+    debrief = one_of_each(coordinator, target="debrief")
+    team = Contact.objects.first().team
+    nights = [night(team, dt.date(2026, 3, day), territory=departement("59")) for day in (5, 6)]
+    for session, place in zip(nights, ["rue", "foyer"], strict=True):
+        session.custom_values = {debrief["choice"].key: place, debrief["yes_no"].key: True}
+        session.save()
+    sessions_changed([s.pk for s in nights])
+    report = build_report(scope, all_custom_fields=True)
+    # Sessions, not young people: shown as they are. The night of the 3rd has no debrief value.
+    assert shown(report, debrief["choice"]) == {"famille": 0, "foyer": 1, "rue": 1}
+    assert shown(report, debrief["yes_no"])["yes"] == 2
+    # Not reportable: not in a funder's report.
+    assert not any(b.code == f"cf{debrief['yes_no'].pk}" for b in build_report(scope).breakdowns)
