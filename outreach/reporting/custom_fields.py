@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from outreach.models.custom_fields import CustomField, CustomFieldKind, CustomFieldTarget
@@ -42,7 +43,9 @@ def _add_cells(cells: Counter, records, keys: list[str], target: str) -> None:
     kinds = dict(CustomField.objects.filter(target=target, kind__in=COUNTED_KINDS).values_list("id", "kind"))
     if not kinds:
         return
-    for row in records.exclude(custom_values={}).values(*keys, "custom_values"):
+    # Grouped in the database: records with the same answers come as one row with their count.
+    rows = records.exclude(custom_values={}).values(*keys, "custom_values").annotate(n=Count("id"))
+    for row in rows:
         values = row["custom_values"]
         if not isinstance(values, dict):
             continue
@@ -58,7 +61,7 @@ def _add_cells(cells: Counter, records, keys: list[str], target: str) -> None:
             else:
                 answers = [code for code in value if isinstance(code, str)] if isinstance(value, list) else []
             for answer in answers:
-                cells[(*base, dimension(key), answer[:50])] += 1
+                cells[(*base, dimension(key), answer[:50])] += row["n"]
 
 
 def report_fields(
