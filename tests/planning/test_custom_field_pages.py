@@ -162,3 +162,27 @@ def test_workers_and_funders_may_not_manage_fields(client, make):
     )
     assert response.status_code == 403
     assert not CustomField.objects.exists()
+
+
+def test_the_activity_page_reads_the_values_retired_fields_included(client, coordinator):
+    from outreach.services.custom_fields import set_active
+    from tests.factories import ContactFactory, SessionFactory, TeamFactory
+
+    fields = one_of_each(coordinator)
+    team = TeamFactory(organisation=coordinator.organisation)
+    ContactFactory(
+        session=SessionFactory(team=team),
+        custom_values={
+            fields["choice"].key: "foyer",
+            fields["multi_choice"].key: ["sante", "juridique"],
+            fields["yes_no"].key: False,
+            fields["date"].key: "2026-11-02",
+        },
+    )
+    set_active(actor=coordinator, custom=fields["choice"], active=False)
+    with translation.override("en"):
+        page = client.get(reverse("planning:activity"), headers={"accept-language": "en"}).content.decode()
+    assert "In school: No" in page
+    assert "Living place: Care home" in page  # retired, still readable
+    assert "Needs voiced: Health, Legal" in page
+    assert "Runaway date: 11/02/2026" in page or "Runaway date: 02/11/2026" in page
