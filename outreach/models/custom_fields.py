@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 # Number fields hold whole numbers within these bounds (counts, minutes, ages…).
 NUMBER_LIMIT = 1_000_000
+# Dates outside these years are typing mistakes.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
 class CustomFieldTarget(models.TextChoices):

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from outreach.models.custom_fields import NUMBER_LIMIT, CustomField, CustomFieldKind
+from outreach.models.custom_fields import FIRST_YEAR, LAST_YEAR, NUMBER_LIMIT, CustomField, CustomFieldKind
 
 ERROR_PREFIX = "custom_values"
 MAX_KEYS = 100
@@ -107,7 +107,7 @@ def _check(field: CustomField, value: Any, stored: Any) -> str | None:
             day = dt.date.fromisoformat(value)
         except ValueError:
             return _("Expected a date (YYYY-MM-DD).")
-        if not 1900 <= day.year <= 2100:
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
             return _("This date is not plausible.")
         return None
     # Choices: a retired choice stays acceptable only where it is already recorded.

@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "e4d96128ffd3";
+const VERSION = "4436b3416981";
 const PRECACHE = [
   "/app/",
   "/manifest.json",

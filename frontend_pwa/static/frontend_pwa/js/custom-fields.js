@@ -9,6 +9,8 @@ import { choiceGroup, field, h } from "./ui.js";
 
 // Whole numbers within these bounds when the coordinator gave none (NUMBER_LIMIT on the server).
 export const NUMBER_LIMIT = 1_000_000;
+export const FIRST_YEAR = 1900;
+export const LAST_YEAR = 2100;
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 export function fieldLabel(def) {
@@ -46,7 +48,7 @@ export function problem(def, value, stored) {
     const day = new Date(`${value}T00:00:00Z`);
     if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== value) return t("Expected a date.");
     const year = day.getUTCFullYear();
-    return year < 1900 || year > 2100 ? t("This date is not plausible.") : null;
+    return year < FIRST_YEAR || year > LAST_YEAR ? t("This date is not plausible.") : null;
   }
   const codes = def.kind === "choice" ? [value] : value;
   if (def.kind === "choice" && typeof value !== "string") return t("Expected one choice.");
@@ -133,8 +135,8 @@ export function controls(defs, values) {
           name,
           inputmode: number ? "numeric" : null,
           step: number ? "1" : null,
-          min: number ? String(def.min_value ?? -NUMBER_LIMIT) : "1900-01-01",
-          max: number ? String(def.max_value ?? NUMBER_LIMIT) : "2100-12-31",
+          min: number ? String(def.min_value ?? -NUMBER_LIMIT) : `${FIRST_YEAR}-01-01`,
+          max: number ? String(def.max_value ?? NUMBER_LIMIT) : `${LAST_YEAR}-12-31`,
           value: values[key] ?? "",
         });
         input.addEventListener("input", () => {
