@@ -69,10 +69,11 @@ def run(args) -> None:
     from outreach.reporting.rollups import rebuild_all
     from outreach.services.sync_push import push
     from tests.custom_field_builders import one_of_each
-    from tests.factories import CoordinatorFactory, SessionFactory, UserFactory
+    from tests.factories import CoordinatorFactory, SessionFactory, TeamFactory, UserFactory
 
+    # One team (so one night's roll-up bucket) per run, in the same organisation: both runs
+    # recount a night of the same size after each batch.
     worker = UserFactory()
-    session = SessionFactory(team=worker.team, status="under_way", started_at=timezone.now())
     fields = one_of_each(CoordinatorFactory(organisation=worker.organisation))
     values = {
         fields["yes_no"].key: True,
@@ -83,7 +84,7 @@ def run(args) -> None:
     }
     moment = timezone.now().replace(microsecond=0) - dt.timedelta(minutes=30)
 
-    def operation(i: int, with_values: bool) -> dict:
+    def operation(session, i: int, with_values: bool) -> dict:
         at = (moment - dt.timedelta(seconds=i % 1800)).isoformat()
         data = {"session": str(session.uuid), "occurred_at": at, "age_band": "15_17", "gender": "girl"}
         if with_values:
@@ -93,10 +94,12 @@ def run(args) -> None:
 
     rates = {}
     for with_values in (False, True):
+        actor = UserFactory(team=TeamFactory(organisation=worker.organisation))
+        session = SessionFactory(team=actor.team, status="under_way", started_at=timezone.now())
         started = time.perf_counter()
         for start in range(0, args.n, args.batch):
-            ops = [operation(i, with_values) for i in range(start, min(start + args.batch, args.n))]
-            results = push(actor=worker, operations=ops).results
+            ops = [operation(session, i, with_values) for i in range(start, min(start + args.batch, args.n))]
+            results = push(actor=actor, operations=ops).results
             assert all(r.status == "created" for r in results), results[0]
         elapsed = time.perf_counter() - started
         rates[with_values] = args.n / elapsed
