@@ -20,6 +20,7 @@ from django.http import Http404
 from outreach.choices import Role
 from outreach.models import (
     Contact,
+    CustomField,
     Device,
     Hotspot,
     OutreachSession,
@@ -133,6 +134,13 @@ def partners_manageable_by(user) -> QuerySet[PartnerService]:
     if not is_planning_coordinator(user):
         return PartnerService.objects.none()
     return PartnerService.objects.filter(organisation_id=user.organisation_id)
+
+
+def custom_fields_manageable_by(user) -> QuerySet[CustomField]:
+    """The organisation's own fields, which only its coordinators define and change."""
+    if not is_planning_coordinator(user):
+        return CustomField.objects.none()
+    return CustomField.objects.filter(organisation_id=user.organisation_id)
 
 
 def territories_plannable_by(user) -> QuerySet[Territory]:

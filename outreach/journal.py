@@ -189,3 +189,16 @@ def log_partner_saved(*, actor, service, created: bool, fields: list[str], reque
         fields=fields,
         organisation=service.organisation_id,
     )
+
+
+def log_custom_field_changed(*, actor, field, change: str, request=None, **detail: Any) -> JournalEntry:
+    """An organisation field defined, edited, moved, retired or restored (`change` says which)."""
+    return _write(
+        Event.CUSTOM_FIELD_CHANGED,
+        actor=actor,
+        request=request,
+        target=f"{field.pk} {field.label_fr}",
+        change=change,
+        organisation=field.organisation_id,
+        **detail,
+    )

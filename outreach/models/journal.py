@@ -48,6 +48,7 @@ class JournalEvent(models.TextChoices):
     CONTACT_CORRECTED = "contact_corrected", _("Contact corrected outside the field app")
     HOTSPOT_SAVED = "hotspot_saved", _("Hotspot created or changed")
     PARTNER_SAVED = "partner_saved", _("Partner service created or changed")
+    CUSTOM_FIELD_CHANGED = "custom_field_changed", _("Organisation field changed")
 
 
 class JournalEntry(models.Model):

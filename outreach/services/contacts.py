@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from outreach import journal
 from outreach.choices import SessionStatus
 from outreach.models import Contact, Orientation
+from outreach.models.custom_fields import CustomFieldTarget
 from outreach.rules.contacts import CleanContact, ContactInvalid, ContactRefs, validate_contact
 from outreach.rules.edit_window import editable_until
-from outreach.services import contact_events
+from outreach.services import contact_events, custom_values
 from outreach.services.sync_context import OpConflict, OpRejected, PushContext, rejected
 from outreach.timebands import hour_band, service_date
 
@@ -286,7 +287,26 @@ def _check(ctx: PushContext, contact: Contact, data: dict[str, Any], *, existing
             latest=ctx.future_limit(),
         )
     except ContactInvalid as exc:
-        raise OpRejected(exc.reason, exc.errors) from None
+        errors, reason = exc.errors, exc.reason
+        clean = None
+    else:
+        errors, reason = {}, None
+    custom = None
+    if data.get("custom_values") is not None:
+        # The organisation's own fields, checked against its definitions (ADR 017).
+        custom, field_errors = custom_values.merge(
+            catalogue=ctx.catalogue(contact.session.team.organisation_id),
+            target=CustomFieldTarget.CONTACT,
+            current=contact.custom_values,
+            changes=data["custom_values"],
+        )
+        if field_errors:
+            errors = {**errors, **field_errors}
+            reason = "invalid"
+    if errors:
+        raise OpRejected(reason, errors)
+    if custom is not None:
+        contact.custom_values = custom
     apply_clean(contact, clean)
     return clean.links
 
