@@ -99,12 +99,15 @@ def session(obj: OutreachSession) -> dict:
         "digital_slots": [
             {
                 "id": s.pk,
+                "uuid": str(s.uuid),
                 "platform": s.platform.code,
                 "starts_at": _time(s.starts_at),
                 "ends_at": _time(s.ends_at),
                 "profiles_spotted": s.profiles_spotted,
                 "messages_sent": s.messages_sent,
                 "conversations": s.conversations,
+                "requests": {r.category: r.count for r in s.requests.all()},
+                "orientations": s.orientations,
             }
             for s in obj.digital_slots.all()
         ],

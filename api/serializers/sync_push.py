@@ -21,6 +21,7 @@ from outreach.choices import (
     YesNoUnknown,
 )
 from outreach.models.contacts import NOTE_MAX_LENGTH, PERSON_CODE_PATTERN, person_code_validator
+from outreach.models.counts import SLOT_REQUEST_CATEGORIES, TallyRemoval
 from outreach.services.sync_push import OPERATIONS
 
 
@@ -111,6 +112,51 @@ class SessionEndDataSerializer(SessionUpdateDataSerializer):
     ended_at = PlausibleDateTimeField()
 
 
+class TallyAddDataSerializer(StrictSerializer):
+    session = serializers.UUIDField()
+    level = serializers.ChoiceField(choices=ContactLevel.choices, required=False)
+    age_band = serializers.ChoiceField(choices=AgeBand.choices)
+    gender = serializers.ChoiceField(choices=Gender.choices)
+    tapped_at = PlausibleDateTimeField(required=False)
+
+
+class TallyRemoveDataSerializer(StrictSerializer):
+    reason = serializers.ChoiceField(choices=TallyRemoval.choices)
+    contact = serializers.UUIDField(required=False, allow_null=True)
+
+
+class SlotRequestsField(serializers.DictField):
+    """{category: count}: only the request categories a slot counts, each at most once."""
+
+    child = StrictIntegerField(min_value=0, max_value=100_000)
+
+    def to_internal_value(self, data):
+        counts = super().to_internal_value(data)
+        unknown = sorted(set(counts) - set(SLOT_REQUEST_CATEGORIES))
+        if unknown:
+            raise serializers.ValidationError(
+                _("Unknown request category: %(codes)s (expected one of %(allowed)s).")
+                % {"codes": ", ".join(unknown), "allowed": ", ".join(SLOT_REQUEST_CATEGORIES)}
+            )
+        return counts
+
+
+def _funnel_count():
+    return StrictIntegerField(min_value=0, max_value=100_000, required=False)
+
+
+class SlotSaveDataSerializer(StrictSerializer):
+    session = serializers.UUIDField()
+    platform = serializers.SlugField(max_length=50)
+    starts_at = PlausibleDateTimeField()
+    ends_at = PlausibleDateTimeField()
+    profiles_spotted = _funnel_count()
+    messages_sent = _funnel_count()
+    conversations = _funnel_count()
+    requests = SlotRequestsField(required=False)
+    orientations = _funnel_count()
+
+
 class OperationSerializer(StrictSerializer):
     op = serializers.ChoiceField(choices=[(name, name) for name in OPERATIONS])
     uuid = serializers.UUIDField()
@@ -125,6 +171,9 @@ class OperationSerializer(StrictSerializer):
         "session.start": SessionStartDataSerializer,
         "session.update": SessionUpdateDataSerializer,
         "session.end": SessionEndDataSerializer,
+        "tally.add": TallyAddDataSerializer,
+        "tally.remove": TallyRemoveDataSerializer,
+        "slot.save": SlotSaveDataSerializer,
     }
 
     def to_internal_value(self, data):

@@ -1,5 +1,6 @@
 from outreach.models.accounts import Invitation, PasskeyDevice, RecoveryCode, RecoveryCodeDevice
 from outreach.models.contacts import Contact, Orientation
+from outreach.models.counts import SlotRequest, TallyMark
 from outreach.models.devices import Device
 from outreach.models.funding import FundingAgreement
 from outreach.models.journal import JournalEntry
@@ -47,8 +48,10 @@ __all__ = [
     "RollupLedger",
     "RouteStop",
     "SessionTally",
+    "SlotRequest",
     "SummaryFrequency",
     "SyncReceipt",
+    "TallyMark",
     "Team",
     "Territory",
     "User",

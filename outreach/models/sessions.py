@@ -186,9 +186,14 @@ class DigitalSlot(models.Model):
     )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
+    # Phones create slots offline: the UUID is drawn on the phone, as for contacts.
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     profiles_spotted = models.PositiveIntegerField(_("profiles or ads spotted"), default=0)
     messages_sent = models.PositiveIntegerField(_("messages sent"), default=0)
     conversations = models.PositiveIntegerField(_("conversations established"), default=0)
+    orientations = models.PositiveIntegerField(_("orientations to a partner service"), default=0)
+    # When the phone last changed the counts: a late replay of older counts never wins.
+    changed_on_device_at = models.DateTimeField(_("changed on the device"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("digital slot")
@@ -196,6 +201,10 @@ class DigitalSlot(models.Model):
         ordering = ["session", "starts_at"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="digitalslot_period_valid"),
+            # An orientation follows a conversation (outreach/services/digital_funnel.py).
+            models.CheckConstraint(
+                condition=Q(orientations__lte=F("conversations")), name="digitalslot_orientations_follow"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,11 +7,13 @@ import uuid as uuid_lib
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from outreach.choices import SessionStatus
-from outreach.models import DigitalSlot, OutreachSession, SessionTally, Team
+from outreach.models import DigitalSlot, OutreachSession, SessionTally, SlotRequest, Team
 from outreach.reporting import rollups
+from outreach.services.digital_funnel import funnel_errors
 from outreach.services.sync_context import OpConflict, OpRejected, PushContext, rejected
 from outreach.timebands import service_date
 
@@ -224,10 +226,21 @@ def _update_slots(session: OutreachSession, slots: list[dict[str, Any]]) -> None
             _("Unknown slot(s) for this session: %s.") % ", ".join(unknown),
         )
     changed = []
+    request_rows = (
+        SlotRequest.objects.filter(slot__session=session).values("slot_id").annotate(n=Sum("count"))
+    )
+    requests = {row["slot_id"]: row["n"] for row in request_rows}
     for item in slots:
         slot = known[item["id"]]
         for name in ("profiles_spotted", "messages_sent", "conversations"):
             if name in item:
                 setattr(slot, name, item[name])
+        errors = funnel_errors(
+            conversations=slot.conversations,
+            requests={"all": requests.get(slot.pk, 0)},
+            orientations=slot.orientations,
+        )
+        if errors:
+            raise OpRejected("invalid", {f"digital_slots.{item['id']}.{k}": v for k, v in errors.items()})
         changed.append(slot)
     DigitalSlot.objects.bulk_update(changed, ["profiles_spotted", "messages_sent", "conversations"])

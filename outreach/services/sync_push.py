@@ -16,12 +16,28 @@ from typing import Any
 from django.db import OperationalError, transaction
 
 from outreach.models import Device, User
-from outreach.services import contact_events
+from outreach.services import contact_events, digital_funnel, tallies
 from outreach.services.contacts import NewContact, create_contacts, record_contact
 from outreach.services.sessions_field import change_session, start_session
 from outreach.services.sync_context import OpConflict, OpRejected, PushContext
 
-OPERATIONS = ("contact.create", "contact.update", "session.start", "session.update", "session.end")
+OPERATIONS = (
+    "contact.create",
+    "contact.update",
+    "session.start",
+    "session.update",
+    "session.end",
+    "tally.add",
+    "tally.remove",
+    "slot.save",
+)
+
+# Counts entered fast in the field, each kind by its own service.
+FIELD_COUNTS = {
+    "tally.add": tallies.add_tap,
+    "tally.remove": tallies.remove_tap,
+    "slot.save": digital_funnel.save_slot,
+}
 
 
 @dataclass
@@ -131,6 +147,10 @@ def _apply(ctx: PushContext, op: dict[str, Any]) -> OpResult:
                 client_updated_at=op["client_updated_at"],
                 base_version=op.get("base_version") if name == "contact.update" else None,
             )
+        elif name in FIELD_COUNTS:
+            status, record = FIELD_COUNTS[name](
+                ctx=ctx, uuid=uuid, data=op.get("data") or {}, client_updated_at=op["client_updated_at"]
+            )
         elif name == "session.start":
             status, record = start_session(
                 ctx=ctx,
@@ -151,4 +171,4 @@ def _apply(ctx: PushContext, op: dict[str, Any]) -> OpResult:
         return OpResult(uuid, name, "rejected", reason=exc.reason, errors=exc.errors)
     except OpConflict as exc:
         return OpResult(uuid, name, "conflict", version=exc.current.version, current=exc.current)
-    return OpResult(uuid, name, status, version=record.version, record=record)
+    return OpResult(uuid, name, status, version=getattr(record, "version", None), record=record)
