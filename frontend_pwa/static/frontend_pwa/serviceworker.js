@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "4d4a1de332ab";
+const VERSION = "8cccf13b0369";
 const PRECACHE = [
   "/app/",
   "/manifest.json",
@@ -12,6 +12,7 @@ const PRECACHE = [
   "/static/frontend_pwa/js/api.js",
   "/static/frontend_pwa/js/app.js",
   "/static/frontend_pwa/js/codes.js",
+  "/static/frontend_pwa/js/counts.js",
   "/static/frontend_pwa/js/crypto.js",
   "/static/frontend_pwa/js/db.js",
   "/static/frontend_pwa/js/i18n.js",
@@ -27,10 +28,12 @@ const PRECACHE = [
   "/static/frontend_pwa/js/views/contact.js",
   "/static/frontend_pwa/js/views/directory.js",
   "/static/frontend_pwa/js/views/enrol.js",
+  "/static/frontend_pwa/js/views/funnel.js",
   "/static/frontend_pwa/js/views/recent.js",
   "/static/frontend_pwa/js/views/session.js",
   "/static/frontend_pwa/js/views/signin.js",
   "/static/frontend_pwa/js/views/sync.js",
+  "/static/frontend_pwa/js/views/tallies.js",
   "/static/frontend_pwa/js/views/unlock.js",
   "/static/frontend_pwa/icons/icon-192.png",
 ];

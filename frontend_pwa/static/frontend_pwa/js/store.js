@@ -77,15 +77,21 @@ export function getContact(uuid) {
   return get(`contact:${uuid}`);
 }
 
-/** Saves a new contact (no uuid) or a correction, and queues it for the server. */
-export async function saveContact({ uuid = null, data }) {
+/**
+ * Saves a new contact (no uuid) or a correction, and queues it for the server. `fromTally`: the
+ * head count tap this new contact comes from, taken off the count in the same step.
+ */
+export async function saveContact({ uuid = null, data, fromTally = null }) {
   const now = new Date().toISOString();
   if (!uuid) {
     const id = crypto.randomUUID();
     const record = { uuid: id, data, version: null, created_at: now, updated_at: now, synced: false };
-    await outbox.enqueue({ op: "contact.create", uuid: id, data, client_created_at: now }, [
-      [`contact:${id}`, record],
-    ]);
+    const promotion = fromTally ? await promotedTap(fromTally, id, now) : null;
+    await outbox.enqueue(
+      { op: "contact.create", uuid: id, data, client_created_at: now },
+      [[`contact:${id}`, record], ...(promotion ? [promotion.write] : [])],
+      promotion ? [promotion.op] : [],
+    );
     return record;
   }
   const existing = await get(`contact:${uuid}`);
@@ -96,6 +102,15 @@ export async function saveContact({ uuid = null, data }) {
     [[`contact:${uuid}`, record]],
   );
   return record;
+}
+
+async function promotedTap(tapUuid, contactUuid, now) {
+  const tap = await get(`tally:${tapUuid}`);
+  if (!tap || tap.removal) return null; // undone meanwhile: the contact is saved on its own
+  return {
+    write: [`tally:${tapUuid}`, { ...tap, removal: "promoted", contact: contactUuid, removed_at: now, synced: false }],
+    op: { op: "tally.remove", uuid: tapUuid, data: { reason: "promoted", contact: contactUuid } },
+  };
 }
 
 // What a correction may send: everything the worker chose, never the session or server fields.

@@ -72,6 +72,8 @@ export async function render(root, app, params = {}) {
         actions: [],
         orientations: [],
         note: "",
+        // A head count tap turned into this contact: what the worker estimated comes along.
+        ...(params.prefill || {}),
       };
 
   const error = h("div", { class: "error", role: "alert", id: "contact-error" });
@@ -195,7 +197,7 @@ export async function render(root, app, params = {}) {
     }
     performance.mark("maraude:save-start");
     try {
-      await store.saveContact({ uuid: editing ? editing.uuid : null, data: { ...d } });
+      await store.saveContact({ uuid: editing ? editing.uuid : null, data: { ...d }, fromTally: editing ? null : params.fromTally });
     } catch (err) {
       if (!isStorageFull(err)) throw err;
       // Nothing was written (one transaction): the form stays filled in, to save again later.
