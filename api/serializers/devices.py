@@ -27,6 +27,9 @@ class EnrolUserSerializer(serializers.Serializer):
     username = serializers.CharField()
     role = serializers.CharField()
     team = TeamRefSerializer(allow_null=True)
+    language = serializers.CharField(
+        allow_blank=True, help_text="The account's language for the field app (fr, en), or empty: the phone's."
+    )
 
 
 class DeviceRefSerializer(serializers.Serializer):

@@ -84,6 +84,7 @@ class EnrolView(MaraudeAPIView):
                     "username": user.get_username(),
                     "role": user.role,
                     "team": {"id": team.pk, "name": team.name} if team else None,
+                    "language": user.language,
                 },
                 "server_time": timezone.now(),
                 "edit_window_hours": window,

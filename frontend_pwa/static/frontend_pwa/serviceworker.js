@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "8cccf13b0369";
+const VERSION = "84bd14bc2788";
 const PRECACHE = [
   "/app/",
   "/manifest.json",

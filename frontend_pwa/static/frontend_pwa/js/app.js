@@ -244,7 +244,7 @@ function showUpdateBanner() {
 // --- boot -----------------------------------------------------------------------------------
 async function boot() {
   const prefs = (await metaGet("prefs")) || {};
-  setLang(preferred(prefs.lang));
+  setLang(preferred(prefs.lang, prefs.account_lang));
   await applyTheme();
   updateNet();
   window.addEventListener("online", updateNet);

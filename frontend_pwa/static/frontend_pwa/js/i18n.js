@@ -348,11 +348,18 @@ const SUPPORTED = ["fr", "en"];
 let current = (document.documentElement.lang || "fr").slice(0, 2);
 
 /**
- * The language to show: the worker's own choice on this phone, else the phone's language
- * (navigator.languages, first one supported), else the page's. French is the default.
+ * The language to show: the worker's own choice on this phone, else their account's (set by an
+ * administrator, received at sign-in), else the phone's (navigator.languages, first one
+ * supported), else the page's. French is the default.
  */
-export function preferred(choice = null, languages = globalThis.navigator?.languages || [globalThis.navigator?.language]) {
-  if (choice && SUPPORTED.includes(choice.slice(0, 2))) return choice.slice(0, 2);
+export function preferred(
+  choice = null,
+  account = null,
+  languages = globalThis.navigator?.languages || [globalThis.navigator?.language],
+) {
+  for (const code of [choice, account]) {
+    if (code && SUPPORTED.includes(String(code).slice(0, 2))) return String(code).slice(0, 2);
+  }
   for (const tag of languages || []) {
     const code = String(tag || "").slice(0, 2).toLowerCase();
     if (SUPPORTED.includes(code)) return code;

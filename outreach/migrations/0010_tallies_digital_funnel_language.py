@@ -129,4 +129,9 @@ class Migration(migrations.Migration):
             model_name='tallymark',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('contact__isnull', True), ('removal', ''), ('removed_at__isnull', True)), models.Q(('contact__isnull', True), ('removal', 'undo'), ('removed_at__isnull', False)), models.Q(('removal', 'promoted'), ('removed_at__isnull', False)), _connector='OR'), name='tallymark_removal_consistent'),
         ),
+        migrations.AddField(
+            model_name='user',
+            name='language',
+            field=models.CharField(blank=True, choices=[('fr', 'French'), ('en', 'English')], help_text="The field app's language for this account; empty: the phone's language.", max_length=8, verbose_name='language'),
+        ),
     ]
