@@ -28,7 +28,8 @@ class EnrolUserSerializer(serializers.Serializer):
     role = serializers.CharField()
     team = TeamRefSerializer(allow_null=True)
     language = serializers.CharField(
-        allow_blank=True, help_text="The account's language for the field app (fr, en), or empty: the phone's."
+        allow_blank=True,
+        help_text="The account's language for the field app (fr, en), or empty: the phone's.",
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from outreach.choices import (
     MINOR_AGE_BANDS,
@@ -39,11 +39,11 @@ DIGITAL_STAGES = [
     ("dig:orientations", "slot_orientations"),
 ]
 DIGITAL_STAGE_LABELS = [
-    ("dig:spotted", _lazy("Profiles or ads spotted")),
-    ("dig:messages", _lazy("Messages sent")),
-    ("dig:conversations", _lazy("Conversations established")),
-    ("dig:requests", _lazy("Requests")),
-    ("dig:orientations", _lazy("Orientations")),
+    ("dig:spotted", gettext_lazy("Profiles or ads spotted")),
+    ("dig:messages", gettext_lazy("Messages sent")),
+    ("dig:conversations", gettext_lazy("Conversations established")),
+    ("dig:requests", gettext_lazy("Requests")),
+    ("dig:orientations", gettext_lazy("Orientations")),
 ]
 SLOT_REQUEST_CHOICES = [(c, label) for c, label in RequestCategory.choices if c in SLOT_REQUEST_CATEGORIES]
 

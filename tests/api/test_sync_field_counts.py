@@ -63,7 +63,9 @@ def test_a_tap_turned_into_a_contact_is_counted_once_as_the_contact(field):
     assert counting(session) == 0
     # Undoing it now, or turning it into another contact, is refused: it is counted already.
     other = contact_create(session)
-    results = push(client, [other, untap(first["uuid"]), untap(first["uuid"], "promoted", contact=other["uuid"])])
+    results = push(
+        client, [other, untap(first["uuid"]), untap(first["uuid"], "promoted", contact=other["uuid"])]
+    )
     assert statuses(results) == ["created", "rejected", "rejected"]
     assert "reason" in results.json()["results"][1]["errors"]
 
@@ -106,7 +108,9 @@ def test_hostile_taps_are_refused_one_by_one_and_the_good_ones_kept(field):
     assert counting(session) == 1
     assert not TallyMark.objects.filter(session=stranger_session).exists()
     # Another team cannot undo this team's tap, even knowing its UUID.
-    stranger_client, _device = device_client(stranger_session.team.members.first() or _member(stranger_session))
+    stranger_client, _device = device_client(
+        stranger_session.team.members.first() or _member(stranger_session)
+    )
     answer = push(stranger_client, [untap(good["uuid"])]).json()["results"][0]
     assert (answer["status"], answer["reason"]) == ("rejected", "forbidden")
     assert counting(session) == 1
@@ -139,7 +143,9 @@ def slot(session, *, uuid_=None, at=None, **counts) -> dict:
 def test_a_slot_made_on_the_phone_keeps_its_latest_funnel(field):
     worker, _street, client = field
     session = digital_session(worker)
-    first = slot(session, profiles_spotted=9, messages_sent=5, conversations=3, at=now() - dt.timedelta(minutes=9))
+    first = slot(
+        session, profiles_spotted=9, messages_sent=5, conversations=3, at=now() - dt.timedelta(minutes=9)
+    )
     later = slot(
         session,
         uuid_=first["uuid"],
@@ -154,7 +160,12 @@ def test_a_slot_made_on_the_phone_keeps_its_latest_funnel(field):
     # The older change arriving late (another sync) does not win, and a replay changes nothing.
     assert statuses(push(client, [first, later])) == ["duplicate", "duplicate"]
     saved = DigitalSlot.objects.get(uuid=first["uuid"])
-    assert (saved.profiles_spotted, saved.messages_sent, saved.conversations, saved.orientations) == (12, 6, 4, 2)
+    assert (saved.profiles_spotted, saved.messages_sent, saved.conversations, saved.orientations) == (
+        12,
+        6,
+        4,
+        2,
+    )
     assert dict(SlotRequest.objects.filter(slot=saved).values_list("category", "count")) == {
         "housing": 2,
         "safety": 1,

@@ -16,8 +16,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from outreach.models import Contact, DigitalSlot, SlotRequest, TallyMark
-from tests.frontend.fieldapp import go_online, open_tab, sign_in, start_planned_session, unlock, wait_synced
 from tests.frontend import axe
+from tests.frontend.fieldapp import go_online, open_tab, sign_in, start_planned_session, unlock, wait_synced
 from tests.frontend.test_field_app_screens import set_theme
 
 pytestmark = [
@@ -42,9 +42,7 @@ def tally(page: Page, cell: str):
     return page.locator(f'[data-tally="{cell}"] .n')
 
 
-def test_head_counts_with_undo_and_a_promotion_reach_the_server_once(
-    page, context, live_server, world
-):
+def test_head_counts_with_undo_and_a_promotion_reach_the_server_once(page, context, live_server, world):
     sign_in(page, live_server.url, world.worker.username)
     context.set_offline(True)
     page.reload()
@@ -100,9 +98,7 @@ def test_head_counts_with_undo_and_a_promotion_reach_the_server_once(
     assert Contact.objects.count() == 1
 
 
-def test_a_digital_slots_funnel_entered_offline_reaches_the_server_once(
-    page, context, live_server, world
-):
+def test_a_digital_slots_funnel_entered_offline_reaches_the_server_once(page, context, live_server, world):
     from tests.factories import SessionFactory
 
     start = timezone.now().replace(microsecond=0) - dt.timedelta(hours=1)
@@ -151,7 +147,13 @@ def test_a_digital_slots_funnel_entered_offline_reaches_the_server_once(
     go_online(page, context)
     wait_synced(page)
     slot = DigitalSlot.objects.get()
-    assert (slot.platform.code, slot.profiles_spotted, slot.messages_sent, slot.conversations, slot.orientations) == (
+    assert (
+        slot.platform.code,
+        slot.profiles_spotted,
+        slot.messages_sent,
+        slot.conversations,
+        slot.orientations,
+    ) == (
         "messaging",
         3,
         2,
