@@ -5,12 +5,33 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from outreach.choices import AgeBand, ContactLevel, Gender, RequestCategory
 
 # The categories a digital slot counts requests in: "no request" is not a request.
 SLOT_REQUEST_CATEGORIES = [c for c in RequestCategory.values if c != RequestCategory.NONE]
+
+
+def funnel_errors(*, conversations: int, requests: dict[str, int], orientations: int) -> dict[str, list[str]]:
+    """The funnel's own rule: requests and orientations come out of conversations.
+
+    The one home of this rule: the sync service, the admin (DigitalSlot.clean) and the phone's
+    form (js/counts.js) say the same.
+    """
+    errors: dict[str, list[str]] = {}
+    if sum(requests.values()) > conversations:
+        errors["requests"] = [
+            gettext("More requests (%(requests)d) than conversations (%(conversations)d).")
+            % {"requests": sum(requests.values()), "conversations": conversations}
+        ]
+    if orientations > conversations:
+        errors["orientations"] = [
+            gettext("More orientations (%(orientations)d) than conversations (%(conversations)d).")
+            % {"orientations": orientations, "conversations": conversations}
+        ]
+    return errors
 
 
 class TallyRemoval(models.TextChoices):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -209,6 +210,20 @@ class DigitalSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.platform} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
+    def clean(self) -> None:
+        """The funnel rule for forms (admin): requests and orientations come out of conversations."""
+        from outreach.models.counts import funnel_errors  # counts.py points back here by name
+
+        requests = {r.category: r.count for r in self.requests.all()} if self.pk else {}
+        errors = funnel_errors(
+            conversations=self.conversations or 0, requests=requests, orientations=self.orientations or 0
+        )
+        if errors:
+            # Requests are not a field of the slot's own form: they are said about the whole slot.
+            raise ValidationError(
+                {("orientations" if k == "orientations" else NON_FIELD_ERRORS): v for k, v in errors.items()}
+            )
 
 
 class SessionTally(models.Model):

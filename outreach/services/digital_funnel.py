@@ -16,30 +16,12 @@ from django.utils.translation import gettext as _
 
 from outreach.choices import SessionKind, SessionStatus
 from outreach.models import DigitalSlot, SlotRequest
+from outreach.models.counts import funnel_errors
 from outreach.reporting import rollups
 from outreach.services.sync_context import OpRejected, PushContext, rejected
 
 CREATED, DUPLICATE, UPDATED = "created", "duplicate", "updated"
 COUNTS = ("profiles_spotted", "messages_sent", "conversations", "orientations")
-
-
-def funnel_errors(*, conversations: int, requests: dict[str, int], orientations: int) -> dict[str, list[str]]:
-    """The funnel's own rule: requests and orientations come out of conversations.
-
-    The one home of this rule: the phone's form says the same before saving.
-    """
-    errors: dict[str, list[str]] = {}
-    if sum(requests.values()) > conversations:
-        errors["requests"] = [
-            _("More requests (%(requests)d) than conversations (%(conversations)d).")
-            % {"requests": sum(requests.values()), "conversations": conversations}
-        ]
-    if orientations > conversations:
-        errors["orientations"] = [
-            _("More orientations (%(orientations)d) than conversations (%(conversations)d).")
-            % {"orientations": orientations, "conversations": conversations}
-        ]
-    return errors
 
 
 def save_slot(

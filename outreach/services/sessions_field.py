@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from outreach.choices import SessionStatus
 from outreach.models import DigitalSlot, OutreachSession, SessionTally, SlotRequest, Team
+from outreach.models.counts import funnel_errors
 from outreach.reporting import rollups
-from outreach.services.digital_funnel import funnel_errors
 from outreach.services.sync_context import OpConflict, OpRejected, PushContext, rejected
 from outreach.timebands import service_date
 
