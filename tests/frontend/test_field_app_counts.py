@@ -26,16 +26,20 @@ pytestmark = [
 ]
 
 
-def check_screen(page: Page, name: str) -> None:
-    """axe-core finds nothing in either theme; with MARAUDE_SCREENSHOTS, both are photographed."""
+def check_screen(page: Page, name: str, anchor: str | None = None) -> None:
+    """axe-core finds nothing in either theme; with MARAUDE_SCREENSHOTS, both are photographed
+    (scrolled to `anchor`, the part of the screen the picture is about)."""
     out = os.environ.get("MARAUDE_SCREENSHOTS")
     for theme in ("dark", "light"):
         set_theme(page, theme)
         assert axe.violations(page) == [], f"{name} ({theme})"
         if out:
             Path(out).mkdir(parents=True, exist_ok=True)
-            page.evaluate("window.scrollTo(0, 0)")
-            page.screenshot(path=Path(out) / f"{name}-{theme}.png", full_page=True)
+            if anchor:
+                page.locator(anchor).evaluate("e => e.scrollIntoView({block: 'start'})")
+            else:
+                page.evaluate("window.scrollTo(0, 0)")
+            page.screenshot(path=Path(out) / f"{name}-{theme}.png")
 
 
 def tally(page: Page, cell: str):
@@ -61,7 +65,7 @@ def test_head_counts_with_undo_and_a_promotion_reach_the_server_once(page, conte
     page.get_by_role("button", name="Annuler le dernier comptage (13–14 ans, Garçon)").click()
     expect(tally(page, "13_14|boy")).to_have_text("0")
     expect(page.locator("[data-tally-total]")).to_have_attribute("data-tally-total", "3")
-    check_screen(page, "session-head-counts")
+    check_screen(page, "session-head-counts", "[data-panel=tallies]")
 
     # An exchange follows with the last young person counted: the contact form comes pre-filled.
     page.get_by_role("button", name="Un échange a suivi : transformer le dernier comptage en contact").click()
@@ -135,7 +139,7 @@ def test_a_digital_slots_funnel_entered_offline_reaches_the_server_once(page, co
     page.get_by_role("button", name="Enregistrer les chiffres").click()
     summary = page.locator("[data-panel=funnel] .funnel-summary")
     expect(summary).to_have_text("3 repérés → 2 messages → 1 conversations → 1 demandes → 1 orientations")
-    check_screen(page, "session-digital-funnel")
+    check_screen(page, "session-digital-funnel", "[data-panel=funnel]")
 
     # Counts corrected at the end of the slot: the same slot, its latest counts.
     page.get_by_role("button", name="Saisir les chiffres", exact=False).click()

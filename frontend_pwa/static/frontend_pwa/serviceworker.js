@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "84bd14bc2788";
+const VERSION = "3e8f948ad5f7";
 const PRECACHE = [
   "/app/",
   "/manifest.json",
