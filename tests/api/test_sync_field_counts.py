@@ -204,3 +204,20 @@ def test_a_funnel_that_does_not_add_up_is_refused_with_field_messages(field):
     english = push(client, operations[:1], headers={"Accept-Language": "en"}).json()["results"][0]
     french = results[0]["errors"]["requests"][0]
     assert english["errors"]["requests"][0] != french
+
+
+def test_a_batch_of_taps_costs_a_fixed_number_of_queries_per_tap(field):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _worker, session, client = field
+
+    def cost(n: int) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert statuses(push(client, [tap(session) for _ in range(n)])) == ["created"] * n
+        return len(queries)
+
+    small, large = cost(10), cost(30)
+    per_tap = (large - small) / 20
+    print(f"queries per tap: {per_tap}")
+    assert per_tap <= 4
