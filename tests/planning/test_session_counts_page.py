@@ -67,3 +67,17 @@ def test_each_slot_shows_its_funnel(signed_in):
     page = client.get(reverse("planning:session", args=[session.pk])).content.decode()
     row = page[page.index(f'data-slot="{slot.uuid}"') :].split("</tr>")[0]
     assert [cell.split("</td>")[0] for cell in row.split("<td>")[1:]] == ["17", "9", "4", "Housing 3", "2"]
+
+
+def test_the_activity_review_counts_each_sessions_taps_still_counting(signed_in):
+    client, team = signed_in
+    session = SessionFactory(team=team)
+    ContactFactory(session=session)
+    for _ in range(4):
+        mark(session, "15_17", "girl")
+    mark(session, "15_17", "girl", removal="undo")
+    day = session.service_date.isoformat()
+    page = client.get(reverse("planning:activity"), {"start": day, "end": day}).content.decode()
+    row = page[page.index(reverse("planning:session", args=[session.pk])) :].split("</tr>")[0]
+    cells = [cell.split("</td>")[0] for cell in row.split('<td class="num">')[1:]]
+    assert cells[:3] == ["1", "1", "4"]  # contacts, exchanges, head counts
