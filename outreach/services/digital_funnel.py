@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from outreach.choices import SessionKind, SessionStatus
 from outreach.models import DigitalSlot, SlotRequest
 from outreach.models.counts import funnel_errors
-from outreach.reporting import rollups
+from outreach.services import session_recounts
 from outreach.services.sync_context import OpRejected, PushContext, rejected
 
 CREATED, DUPLICATE, UPDATED = "created", "duplicate", "updated"
@@ -79,7 +79,5 @@ def save_slot(
         SlotRequest.objects.bulk_create(
             [SlotRequest(slot=slot, category=code, count=n) for code, n in sorted(requests.items())]
         )
-    if session.status == SessionStatus.DONE:
-        session_id = session.pk
-        transaction.on_commit(lambda: rollups.sessions_changed([session_id]), robust=True)
+    session_recounts.counts_changed(session)
     return status, slot

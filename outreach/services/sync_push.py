@@ -16,7 +16,7 @@ from typing import Any
 from django.db import OperationalError, transaction
 
 from outreach.models import Device, User
-from outreach.services import contact_events, digital_funnel, tallies
+from outreach.services import contact_events, digital_funnel, session_recounts, tallies
 from outreach.services.contacts import NewContact, create_contacts, record_contact
 from outreach.services.sessions_field import change_session, start_session
 from outreach.services.sync_context import OpConflict, OpRejected, PushContext
@@ -83,7 +83,8 @@ def _run(*, actor, operations, device, sent_at, whole: bool) -> PushOutcome:
     if whole:
         with transaction.atomic():
             ctx = PushContext.load(actor=actor, operations=valid, device=device, sent_at=sent_at)
-            with contact_events.collecting():  # once per batch, inside the transaction
+            # Once per batch, inside the transaction: contacts' and field counts' hooks.
+            with contact_events.collecting(), session_recounts.collecting():
                 results = _apply_in_order(ctx, operations)
     else:
         ctx = PushContext.load(actor=actor, operations=valid, device=device, sent_at=sent_at)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from outreach.choices import ContactLevel, SessionStatus
 from outreach.models import Contact, OutreachSession, TallyMark
 from outreach.models.counts import TallyRemoval
-from outreach.reporting import rollups
+from outreach.services import session_recounts
 from outreach.services.sync_context import PushContext, rejected
 
 CREATED, DUPLICATE, UPDATED = "created", "duplicate", "updated"
@@ -32,13 +32,6 @@ def _session_for_tap(ctx: PushContext, session_uuid: uuid_lib.UUID) -> OutreachS
     if session.status == SessionStatus.CANCELLED:
         raise rejected("invalid", "session", _("This session was cancelled."))
     return session
-
-
-def _recount_later(session: OutreachSession) -> None:
-    """Done sessions feed the reports: recount the night once the write is committed."""
-    if session.status == SessionStatus.DONE:
-        session_id = session.pk
-        transaction.on_commit(lambda: rollups.sessions_changed([session_id]), robust=True)
 
 
 def add_tap(
@@ -74,7 +67,7 @@ def add_tap(
             message = _("The tap breaks a data rule of the server.")
             raise rejected("invalid", "non_field_errors", message) from None
         return DUPLICATE, again
-    _recount_later(session)
+    session_recounts.counts_changed(session)
     return CREATED, mark
 
 
@@ -109,5 +102,5 @@ def remove_tap(
     mark.removed_at = ctx.clock.correct(client_updated_at)
     mark.contact = contact
     mark.save(update_fields=["removal", "removed_at", "contact"])
-    _recount_later(mark.session)
+    session_recounts.counts_changed(mark.session)
     return UPDATED, mark

@@ -214,3 +214,41 @@ def test_a_batch_of_taps_costs_a_fixed_number_of_queries_per_tap(field):
     small, large = cost(10), cost(30)
     per_tap = (large - small) / 20
     assert per_tap <= 4
+
+
+def test_taps_and_slots_of_a_done_night_reach_the_reports_with_one_recount_per_batch(
+    django_capture_on_commit_callbacks,
+):
+    from django.db.models import Sum
+
+    from outreach.models.rollups import ActivityRollup
+
+    worker = UserFactory()
+    street = SessionFactory(
+        team=worker.team, status="done", started_at=now() - dt.timedelta(hours=2), ended_at=now()
+    )
+    digital = SessionFactory(
+        team=worker.team,
+        kind="digital",
+        status="done",
+        started_at=now() - dt.timedelta(hours=2),
+        ended_at=now(),
+    )
+    client, _device = device_client(worker)
+    taps = [tap(street) for _ in range(6)]
+    operations = [
+        *taps,
+        untap(taps[0]["uuid"]),
+        slot(digital, conversations=3, requests={"legal": 2}, orientations=1),
+    ]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert statuses(push(client, operations)) == ["created"] * 6 + ["updated", "created"]
+    recounts = [c for c in callbacks if c.__module__ == "outreach.services.session_recounts"]
+    assert len(recounts) == 1
+
+    def rolled(dimension: str) -> int:
+        return ActivityRollup.objects.filter(dimension=dimension).aggregate(n=Sum("count"))["n"] or 0
+
+    assert rolled("tally") == 5
+    assert rolled("slot_requests") == 2
+    assert rolled("slot_orientations") == 1
