@@ -32,6 +32,8 @@ OPERATIONS = (
     "slot.save",
 )
 
+# Operations inserted together when they come in a row (one statement per table).
+BATCHED = ("contact.create", "tally.add")
 # Counts entered fast in the field, each kind by its own service.
 FIELD_COUNTS = {
     "tally.add": tallies.add_tap,
@@ -96,14 +98,27 @@ def _run(*, actor, operations, device, sent_at, whole: bool) -> PushOutcome:
 
 
 def _apply_in_order(ctx: PushContext, operations: list[dict[str, Any]]) -> list[OpResult]:
-    """Apply operations in order; runs of consecutive contact creations are inserted together.
+    """Apply operations in order; runs of consecutive contact creations, or of head count taps,
+    are inserted together.
 
     Every other operation first flushes the run before it, so it sees what came earlier.
     """
     results: list[OpResult | None] = [None] * len(operations)
     run: list[int] = []
 
-    def flush() -> None:
+    def outcomes_of(kind: str) -> list:
+        if kind == "tally.add":
+            return tallies.add_taps(
+                ctx=ctx,
+                items=[
+                    (
+                        operations[i]["uuid"],
+                        operations[i].get("data") or {},
+                        operations[i]["client_updated_at"],
+                    )
+                    for i in run
+                ],
+            )
         items = [
             NewContact(
                 uuid=operations[i]["uuid"],
@@ -113,7 +128,12 @@ def _apply_in_order(ctx: PushContext, operations: list[dict[str, Any]]) -> list[
             )
             for i in run
         ]
-        for i, outcome in zip(run, create_contacts(ctx=ctx, items=items), strict=True):
+        return create_contacts(ctx=ctx, items=items)
+
+    def flush() -> None:
+        if not run:
+            return
+        for i, outcome in zip(run, outcomes_of(operations[run[0]]["op"]), strict=True):
             op = operations[i]
             if isinstance(outcome, OpRejected):
                 results[i] = OpResult(
@@ -125,7 +145,9 @@ def _apply_in_order(ctx: PushContext, operations: list[dict[str, Any]]) -> list[
         run.clear()
 
     for index, op in enumerate(operations):
-        if op["op"] == "contact.create" and "rejected" not in op:
+        if op["op"] in BATCHED and "rejected" not in op:
+            if run and operations[run[0]]["op"] != op["op"]:
+                flush()
             run.append(index)
             continue
         flush()

@@ -18,7 +18,7 @@ from outreach.choices import ContactLevel, SessionStatus
 from outreach.models import Contact, OutreachSession, TallyMark
 from outreach.models.counts import TallyRemoval
 from outreach.services import session_recounts
-from outreach.services.sync_context import PushContext, rejected
+from outreach.services.sync_context import OpRejected, PushContext, rejected
 
 CREATED, DUPLICATE, UPDATED = "created", "duplicate", "updated"
 
@@ -34,6 +34,24 @@ def _session_for_tap(ctx: PushContext, session_uuid: uuid_lib.UUID) -> OutreachS
     return session
 
 
+def _new_mark(ctx: PushContext, uuid: uuid_lib.UUID, data: dict[str, Any], client_updated_at: dt.datetime):
+    """The tap as it will be stored, once its session and time are checked (not saved)."""
+    session = _session_for_tap(ctx, data["session"])
+    tapped_at = ctx.clock.correct(data.get("tapped_at") or client_updated_at)
+    if tapped_at > ctx.future_limit():
+        message = _("This time is in the future; check the phone's date and time.")
+        raise rejected("invalid", "tapped_at", message)
+    return TallyMark(
+        uuid=uuid,
+        session=session,
+        level=data.get("level") or ContactLevel.SEEN,
+        age_band=data["age_band"],
+        gender=data["gender"],
+        tapped_at=tapped_at,
+        recorded_by=ctx.actor,
+    )
+
+
 def add_tap(
     *, ctx: PushContext, uuid: uuid_lib.UUID, data: dict[str, Any], client_updated_at: dt.datetime
 ) -> tuple[str, TallyMark]:
@@ -43,20 +61,8 @@ def add_tap(
         if existing.session.team_id not in ctx.team_ids:
             raise rejected("forbidden", "uuid", _("This UUID is already used by another team's record."))
         return DUPLICATE, existing
-    session = _session_for_tap(ctx, data["session"])
-    tapped_at = ctx.clock.correct(data.get("tapped_at") or client_updated_at)
-    if tapped_at > ctx.future_limit():
-        message = _("This time is in the future; check the phone's date and time.")
-        raise rejected("invalid", "tapped_at", message)
-    mark = TallyMark(
-        uuid=uuid,
-        session=session,
-        level=data.get("level") or ContactLevel.SEEN,
-        age_band=data["age_band"],
-        gender=data["gender"],
-        tapped_at=tapped_at,
-        recorded_by=ctx.actor,
-    )
+    mark = _new_mark(ctx, uuid, data, client_updated_at)
+    session = mark.session
     try:
         with transaction.atomic():
             mark.save(force_insert=True)
@@ -69,6 +75,53 @@ def add_tap(
         return DUPLICATE, again
     session_recounts.counts_changed(session)
     return CREATED, mark
+
+
+def add_taps(
+    *, ctx: PushContext, items: list[tuple[uuid_lib.UUID, dict[str, Any], dt.datetime]]
+) -> list[tuple[str, TallyMark] | OpRejected]:
+    """`tally.add` for a run of taps (uuid, data, client_updated_at): one outcome per tap, in order.
+
+    Checked one by one, inserted together; should the insert meet a tap written meanwhile by
+    another request, each is written again on its own (`add_tap`).
+    """
+    known = {
+        m.uuid: m
+        for m in TallyMark.objects.select_related("session").filter(uuid__in=[uuid for uuid, _d, _t in items])
+    }
+    outcomes: list = [None] * len(items)
+    fresh: dict[uuid_lib.UUID, tuple[int, TallyMark]] = {}
+    for index, (uuid, data, client_updated_at) in enumerate(items):
+        try:
+            if uuid in known:
+                if known[uuid].session.team_id not in ctx.team_ids:
+                    raise rejected(
+                        "forbidden", "uuid", _("This UUID is already used by another team's record.")
+                    )
+                outcomes[index] = (DUPLICATE, known[uuid])
+            elif uuid in fresh:  # the same tap twice in one batch
+                outcomes[index] = (DUPLICATE, fresh[uuid][1])
+            else:
+                fresh[uuid] = (index, _new_mark(ctx, uuid, data, client_updated_at))
+        except OpRejected as exc:
+            outcomes[index] = exc
+    if not fresh:
+        return outcomes
+    try:
+        with transaction.atomic():
+            TallyMark.objects.bulk_create([mark for _i, mark in fresh.values()])
+    except IntegrityError:
+        for uuid, (index, _mark) in fresh.items():
+            _u, data, client_updated_at = items[index]
+            try:
+                outcomes[index] = add_tap(ctx=ctx, uuid=uuid, data=data, client_updated_at=client_updated_at)
+            except OpRejected as exc:
+                outcomes[index] = exc
+        return outcomes
+    for index, mark in fresh.values():
+        outcomes[index] = (CREATED, mark)
+        session_recounts.counts_changed(mark.session)
+    return outcomes
 
 
 def remove_tap(

@@ -42,6 +42,10 @@ def test_taps_count_once_and_undo_takes_the_last_back(field):
     taps = [tap(session), tap(session, age_band="13_14", gender="boy"), tap(session)]
     assert statuses(push(client, taps)) == ["created"] * 3
     assert statuses(push(client, taps)) == ["duplicate"] * 3
+    # The same tap twice in one batch (a phone resending while the first answer was lost).
+    again = tap(session)
+    assert statuses(push(client, [again, again])) == ["created", "duplicate"]
+    assert statuses(push(client, [untap(again["uuid"])])) == ["updated"]
     assert counting(session) == 3
     assert statuses(push(client, [untap(taps[2]["uuid"])])) == ["updated"]
     assert statuses(push(client, [untap(taps[2]["uuid"])])) == ["duplicate"]
@@ -200,7 +204,7 @@ def test_a_funnel_that_does_not_add_up_is_refused_with_field_messages(field):
     assert english["errors"]["requests"][0] != french
 
 
-def test_a_batch_of_taps_costs_a_fixed_number_of_queries_per_tap(field):
+def test_a_batch_of_taps_costs_the_same_queries_whatever_its_size(field):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -211,9 +215,8 @@ def test_a_batch_of_taps_costs_a_fixed_number_of_queries_per_tap(field):
             assert statuses(push(client, [tap(session) for _ in range(n)])) == ["created"] * n
         return len(queries)
 
-    small, large = cost(10), cost(30)
-    per_tap = (large - small) / 20
-    assert per_tap <= 4
+    # Taps in a row are checked one by one and inserted together (one statement).
+    assert cost(10) == cost(30)
 
 
 def test_taps_and_slots_of_a_done_night_reach_the_reports_with_one_recount_per_batch(
