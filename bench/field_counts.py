@@ -77,7 +77,15 @@ def run(args) -> None:
     from django.utils import timezone
 
     from outreach.choices import OrganisationKind, Role, SessionKind, SessionStatus, TerritoryLevel
-    from outreach.models import ActivityRollup, Organisation, OutreachSession, TallyMark, Team, Territory, User
+    from outreach.models import (
+        ActivityRollup,
+        Organisation,
+        OutreachSession,
+        TallyMark,
+        Team,
+        Territory,
+        User,
+    )
     from outreach.services.sync_push import push
     from outreach.timebands import service_date
 
@@ -140,7 +148,9 @@ def run(args) -> None:
             f"max {max(times) * 1000:.0f} ms"
         )
     counted = ActivityRollup.objects.filter(dimension="tally").values_list("count", flat=True)
-    assert sum(counted) == args.batch * args.batches == TallyMark.objects.filter(session__status="done").count()
+    assert (
+        sum(counted) == args.batch * args.batches == TallyMark.objects.filter(session__status="done").count()
+    )
 
     digital = session(SessionKind.DIGITAL, SessionStatus.UNDER_WAY)
     saves = [
