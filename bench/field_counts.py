@@ -144,9 +144,8 @@ def run(args) -> None:
         times = [timed(taps(target, args.batch)) for _ in range(args.batches)]
         total = args.batch * args.batches
         median, worst = statistics.median(times) * 1000, max(times) * 1000
-        print(
-            f"  {label}: {total / sum(times):,.0f} taps/s; one batch median {median:.0f} ms, max {worst:.0f} ms"
-        )
+        rate = total / sum(times)
+        print(f"  {label}: {rate:,.0f} taps/s; one batch median {median:.0f} ms, max {worst:.0f} ms")
     counted = ActivityRollup.objects.filter(dimension="tally").values_list("count", flat=True)
     assert (
         sum(counted) == args.batch * args.batches == TallyMark.objects.filter(session__status="done").count()
