@@ -24,7 +24,7 @@ from outreach.choices import (
 )
 from outreach.models import Action, Concern, PlatformCategory, Team
 from outreach.models.counts import SLOT_REQUEST_CATEGORIES
-from outreach.reporting import disclosure
+from outreach.reporting import custom_fields, disclosure
 from outreach.reporting.aggregate import RawCounts, ReportScope, load_counts
 from outreach.reporting.periods import Period, bucket_start, series_buckets
 from outreach.reporting.territories import TerritoryTree
@@ -159,8 +159,13 @@ def build_report(
     disclose: bool = True,
     with_teams: bool = False,
     previous: Period | None = None,
+    all_custom_fields: bool = False,
 ) -> Report:
-    """The report for this scope. With `disclose`, small counts and what would reveal them are hidden."""
+    """The report for this scope. With `disclose`, small counts and what would reveal them are hidden.
+
+    The organisations' own fields: only those marked reportable, or all with `all_custom_fields`
+    (the coordinator's own report).
+    """
     tree = tree or TerritoryTree()
     raw = load_counts(scope, tree)
     limit = disclosure.threshold()
@@ -216,6 +221,13 @@ def build_report(
     for prefix, dimension, choices in multi:
         for code, _label in choices:
             add(f"{prefix}:{code}", _sum(raw, dimension, code))
+
+    own_fields = custom_fields.add_to_system(
+        system,
+        raw,
+        custom_fields.report_fields(scope.organisation_ids, reportable_only=not all_custom_fields),
+        "contacts",
+    )
 
     # Territory × kind, sparse children pooled into one row of the parent.
     root = scope.territory_id
@@ -339,6 +351,16 @@ def build_report(
             _("share of requests"),
         ),
     ]
+    for own in own_fields:
+        figures = [fig(cell, str(label)) for cell, label in custom_fields.figures(own)]
+        breakdowns.append(Breakdown(f"cf{own.pk}", custom_fields.title(own), figures, _("share of contacts")))
+    done_sessions = sum(_sum(raw, "sessions", kind=k) for k, _ in KINDS)
+    debrief_fields = custom_fields.report_fields(
+        scope.organisation_ids, reportable_only=not all_custom_fields, target="debrief"
+    )
+    for own, rows in custom_fields.session_breakdowns(raw, debrief_fields, done_sessions):
+        figures = [Figure(cell, str(label), n, pct) for cell, label, n, pct in rows]
+        breakdowns.append(Breakdown(f"cf{own.pk}", custom_fields.title(own), figures, _("share of sessions")))
     grids = [
         _grid("territory", _("By territory"), territory_rows, shown),
         _grid("series", _("Contacts per week or month"), series_rows, shown),
@@ -360,7 +382,9 @@ def build_report(
     )
     if previous is not None:
         before = ReportScope(scope.organisation_ids, scope.territory_id, previous, scope.team_ids)
-        report.previous = build_report(before, tree=tree, disclose=disclose, with_teams=False)
+        report.previous = build_report(
+            before, tree=tree, disclose=disclose, with_teams=False, all_custom_fields=all_custom_fields
+        )
     return report
 
 

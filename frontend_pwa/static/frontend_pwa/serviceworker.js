@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "3e8f948ad5f7";
+const VERSION = "dcc91e5df3ce";
 const PRECACHE = [
   "/app/",
   "/manifest.json",
@@ -14,6 +14,7 @@ const PRECACHE = [
   "/static/frontend_pwa/js/codes.js",
   "/static/frontend_pwa/js/counts.js",
   "/static/frontend_pwa/js/crypto.js",
+  "/static/frontend_pwa/js/custom-fields.js",
   "/static/frontend_pwa/js/db.js",
   "/static/frontend_pwa/js/i18n.js",
   "/static/frontend_pwa/js/ledger.js",

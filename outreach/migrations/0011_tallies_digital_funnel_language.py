@@ -16,7 +16,7 @@ def give_slots_uuids(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outreach', '0009_device_life'),
+        ('outreach', '0010_custom_fields'),
     ]
 
     operations = [
