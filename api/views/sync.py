@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from api import sync_items
@@ -57,7 +56,12 @@ def _invalid(errors: dict) -> serializers.ValidationError:
 
 
 class PushView(DeviceAPIView):
-    parser_classes = [JSONParser]
+    @property
+    def max_body_bytes(self) -> int:
+        return settings.SYNC_PUSH_MAX_BYTES
+
+    def body_too_large(self) -> BatchTooLarge:
+        return _too_large()
 
     @extend_schema(
         operation_id="sync_push",
@@ -66,11 +70,6 @@ class PushView(DeviceAPIView):
         summary="Send a batch of operations; one result per operation",
     )
     def post(self, request):
-        length = request.META.get("CONTENT_LENGTH") or "0"
-        if (length.isdigit() and int(length) > settings.SYNC_PUSH_MAX_BYTES) or len(
-            request.body
-        ) > settings.SYNC_PUSH_MAX_BYTES:
-            raise _too_large()
         body = request.data
         if not isinstance(body, dict):
             raise _invalid({"non_field_errors": [_("Send a JSON object with an `operations` list.")]})
