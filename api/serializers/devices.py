@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from api.serializers.fields import PlausibleDateTimeField, StrictIntegerField, StrictUUIDField
+from api.serializers.fields import PhoneTimeField, StrictIntegerField, StrictSerializer, StrictUUIDField
 from outreach.models import Device
 
 
-class EnrolRequestSerializer(serializers.Serializer):
+class EnrolRequestSerializer(StrictSerializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=200, trim_whitespace=False)
     label = serializers.CharField(max_length=100)
@@ -97,7 +97,7 @@ class RevokedSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-class DeviceStateSerializer(serializers.Serializer):
+class DeviceStateSerializer(StrictSerializer):
     """What the phone says about itself in each push (docs/sync-protocol.md §2)."""
 
     outbox = StrictIntegerField(
@@ -105,6 +105,6 @@ class DeviceStateSerializer(serializers.Serializer):
         max_value=1_000_000,
         help_text="Operations in the outbox when the push is sent, this batch and refused ones included.",
     )
-    last_sync_at = PlausibleDateTimeField(
+    last_sync_at = PhoneTimeField(
         allow_null=True, help_text="The phone's last successful sync (its own clock), or null."
     )

@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from api.serializers.devices import DeviceStateSerializer
-from api.serializers.fields import PlausibleDateTimeField, StrictBooleanField, StrictIntegerField
+from api.serializers.fields import (
+    PhoneTimeField,
+    PlausibleDateTimeField,
+    StrictBooleanField,
+    StrictIntegerField,
+    StrictSerializer,
+    StrictUUIDField,
+)
 from outreach.choices import (
     AgeBand,
     Atmosphere,
@@ -24,24 +31,13 @@ from outreach.models.contacts import NOTE_MAX_LENGTH, PERSON_CODE_PATTERN, perso
 from outreach.services.sync_push import OPERATIONS
 
 
-class StrictSerializer(serializers.Serializer):
-    """Refuses fields it does not know, so a typo in the app is caught, not silently dropped."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
-        return super().to_internal_value(data)
-
-
 def code_list(**kwargs):
     return serializers.ListField(child=serializers.SlugField(max_length=50), max_length=50, **kwargs)
 
 
 class ContactDataSerializer(StrictSerializer):
-    session = serializers.UUIDField()
-    occurred_at = PlausibleDateTimeField()
+    session = StrictUUIDField()
+    occurred_at = PhoneTimeField()
     hotspot = StrictIntegerField(min_value=1, allow_null=True, required=False)
     platform = serializers.SlugField(max_length=50, allow_null=True, allow_blank=True, required=False)
     conversation_established = StrictBooleanField(allow_null=True, required=False)
@@ -85,7 +81,7 @@ class SlotCountsSerializer(StrictSerializer):
 
 class SessionStartDataSerializer(StrictSerializer):
     # null is read as "not given" for these optional fields.
-    started_at = PlausibleDateTimeField(required=False, allow_null=True)
+    started_at = PhoneTimeField(required=False, allow_null=True)
     kind = serializers.ChoiceField(choices=SessionKind.choices, required=False, allow_null=True)
     territory = StrictIntegerField(min_value=1, required=False, allow_null=True)
     team = StrictIntegerField(min_value=1, required=False, allow_null=True)
@@ -108,15 +104,15 @@ class SessionUpdateDataSerializer(StrictSerializer):
 
 
 class SessionEndDataSerializer(SessionUpdateDataSerializer):
-    ended_at = PlausibleDateTimeField()
+    ended_at = PhoneTimeField()
 
 
 class OperationSerializer(StrictSerializer):
     op = serializers.ChoiceField(choices=[(name, name) for name in OPERATIONS])
-    uuid = serializers.UUIDField()
+    uuid = StrictUUIDField()
     base_version = StrictIntegerField(min_value=1, required=False)
-    client_created_at = PlausibleDateTimeField(required=False)
-    client_updated_at = PlausibleDateTimeField()
+    client_created_at = PhoneTimeField(required=False)
+    client_updated_at = PhoneTimeField()
     data = serializers.DictField(required=False)
 
     DATA = {
@@ -175,7 +171,9 @@ def check_operation(raw) -> dict:
 
 
 class PushRequestSerializer(serializers.Serializer):
-    sent_at = PlausibleDateTimeField(required=False, help_text="The phone's clock when it sent the batch.")
+    sent_at = PhoneTimeField(
+        required=False, allow_null=True, help_text="The phone's clock when it sent the batch."
+    )
     operations = serializers.ListField(child=OperationSerializer(), allow_empty=True)
     device = DeviceStateSerializer(
         required=False, help_text="What the phone still holds: shown to coordinators before revoking it."

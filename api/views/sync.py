@@ -16,7 +16,7 @@ from api import sync_items
 from api.authentication import DeviceTokenAuthentication
 from api.exceptions import BatchTooLarge, InvalidCursor
 from api.serializers.devices import DeviceStateSerializer, ErrorSerializer, RevokedSerializer
-from api.serializers.fields import PlausibleDateTimeField
+from api.serializers.fields import PhoneTimeField
 from api.serializers.sync_push import (
     PushRequestSerializer,
     PushResponseSerializer,
@@ -84,7 +84,7 @@ class PushView(DeviceAPIView):
         sent_at = None
         if body.get("sent_at") is not None:
             try:
-                sent_at = PlausibleDateTimeField().run_validation(body["sent_at"])
+                sent_at = PhoneTimeField().run_validation(body["sent_at"])
             except serializers.ValidationError as exc:
                 raise _invalid({"sent_at": exc.detail}) from None
         state = None

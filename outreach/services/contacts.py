@@ -48,6 +48,7 @@ class NewContact:
     data: dict[str, Any]
     client_updated_at: dt.datetime
     client_created_at: dt.datetime | None = None
+    digest: str = ""  # of the create's content, to tell a replay from another create (§2.3)
 
 
 def record_contact(
@@ -152,6 +153,7 @@ def _prepare(ctx: PushContext, item: NewContact) -> tuple[Contact, dict[str, lis
         client_updated_at=item.client_updated_at,
         clock_skew_seconds=ctx.clock.skew_seconds,
         clock_flagged=ctx.clock.flagged,
+        create_digest=item.digest,
     )
     values = {"level": ContactLevel.EXCHANGE, "concerns": [], "actions": [], "orientations": []}
     values.update(data)

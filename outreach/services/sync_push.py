@@ -10,16 +10,21 @@ operation — harmless, because every operation is idempotent.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import OperationalError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from outreach.models import Device, User
 from outreach.services import contact_events
-from outreach.services.contacts import NewContact, create_contacts, record_contact
+from outreach.services.contacts import DUPLICATE, NewContact, create_contacts, record_contact
 from outreach.services.sessions_field import change_session, start_session
-from outreach.services.sync_context import OpConflict, OpRejected, PushContext
+from outreach.services.sync_context import ClockReading, OpConflict, OpRejected, PushContext
 
 OPERATIONS = ("contact.create", "contact.update", "session.start", "session.update", "session.end")
 
@@ -63,6 +68,9 @@ def push(
 
 
 def _run(*, actor, operations, device, sent_at, whole: bool) -> PushOutcome:
+    now = timezone.now()
+    clock = ClockReading.measure(sent_at, now)
+    operations = [_check_phone_times(op, clock, now) for op in operations]
     valid = [op for op in operations if "rejected" not in op]
     if whole:
         with transaction.atomic():
@@ -78,6 +86,27 @@ def _run(*, actor, operations, device, sent_at, whole: bool) -> PushOutcome:
     return PushOutcome(results=results, clock_skew_seconds=ctx.clock.skew_seconds)
 
 
+PHONE_TIMES = ("client_created_at", "client_updated_at")
+
+
+def _check_phone_times(op: dict[str, Any], clock: ClockReading, now: dt.datetime) -> dict[str, Any]:
+    """The operation, or its rejection if a time it was stamped with lies in the future.
+
+    Read on the phone's clock corrected by the batch's measured offset (§2.5), as `occurred_at` is.
+    """
+    if "rejected" in op:
+        return op
+    limit = now + dt.timedelta(seconds=settings.SYNC_CLOCK_SKEW_TOLERANCE_SECONDS)
+    errors = {
+        name: [str(_("This time is in the future; check the phone's date and time."))]
+        for name in PHONE_TIMES
+        if op.get(name) is not None and clock.correct(op[name]) > limit
+    }
+    if errors:
+        return {"op": op["op"], "uuid": op["uuid"], "rejected": errors}
+    return op
+
+
 def _apply_in_order(ctx: PushContext, operations: list[dict[str, Any]]) -> list[OpResult]:
     """Apply operations in order; runs of consecutive contact creations are inserted together.
 
@@ -87,24 +116,8 @@ def _apply_in_order(ctx: PushContext, operations: list[dict[str, Any]]) -> list[
     run: list[int] = []
 
     def flush() -> None:
-        items = [
-            NewContact(
-                uuid=operations[i]["uuid"],
-                data=operations[i].get("data") or {},
-                client_updated_at=operations[i]["client_updated_at"],
-                client_created_at=operations[i].get("client_created_at"),
-            )
-            for i in run
-        ]
-        for i, outcome in zip(run, create_contacts(ctx=ctx, items=items), strict=True):
-            op = operations[i]
-            if isinstance(outcome, OpRejected):
-                results[i] = OpResult(
-                    op["uuid"], op["op"], "rejected", reason=outcome.reason, errors=outcome.errors
-                )
-            else:
-                status, record = outcome
-                results[i] = OpResult(op["uuid"], op["op"], status, version=record.version, record=record)
+        for i, result in zip(run, _create(ctx, [operations[i] for i in run]), strict=True):
+            results[i] = result
         run.clear()
 
     for index, op in enumerate(operations):
@@ -117,19 +130,99 @@ def _apply_in_order(ctx: PushContext, operations: list[dict[str, Any]]) -> list[
     return results
 
 
+def content_digest(data: dict[str, Any]) -> str:
+    """A fingerprint of a create's content: equal for a replay, whatever its spelling.
+
+    Absent, null, "" and [] mean the same; times count as instants; code lists as sets.
+    """
+    canon = {}
+    for name, value in data.items():
+        if value is None or value == "" or value == []:
+            continue
+        if isinstance(value, dt.datetime):
+            value = value.astimezone(dt.UTC).isoformat()
+        elif isinstance(value, list):
+            value = sorted(str(v) for v in value)
+        canon[name] = value
+    text = json.dumps(canon, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _create(ctx: PushContext, ops: list[dict[str, Any]]) -> list[OpResult]:
+    """Results of consecutive `contact.create`s, inserted together.
+
+    A UUID the server already has answers `duplicate` when the create is the one that made it (a
+    replay) and `conflict`, with the server's record, when its content differs (§2.3).
+    """
+    results: list[OpResult | None] = [None] * len(ops)
+    items, places = [], []
+    for index, op in enumerate(ops):
+        denied = None if op["uuid"] in ctx.contacts else _out_of_scope(ctx, op.get("data") or {})
+        if denied is not None:
+            results[index] = OpResult(op["uuid"], op["op"], "rejected", reason="forbidden", errors=denied)
+            continue
+        digest = content_digest(op.get("data") or {})
+        items.append(
+            NewContact(
+                uuid=op["uuid"],
+                data=op.get("data") or {},
+                client_updated_at=op["client_updated_at"],
+                client_created_at=op.get("client_created_at"),
+                digest=digest,
+            )
+        )
+        places.append((index, digest))
+    for (index, digest), outcome in zip(places, create_contacts(ctx=ctx, items=items), strict=True):
+        op = ops[index]
+        if isinstance(outcome, OpRejected):
+            results[index] = OpResult(
+                op["uuid"], op["op"], "rejected", reason=outcome.reason, errors=outcome.errors
+            )
+            continue
+        status, record = outcome
+        if status == DUPLICATE and record.create_digest and record.create_digest != digest:
+            results[index] = OpResult(
+                op["uuid"], op["op"], "conflict", version=record.version, current=record
+            )
+        else:
+            results[index] = OpResult(op["uuid"], op["op"], status, version=record.version, record=record)
+    return results
+
+
+def _out_of_scope(ctx: PushContext, data: dict[str, Any]) -> dict[str, list[str]] | None:
+    """Field errors for places and partners the actor may not use (`forbidden`), from the batch's maps.
+
+    Unknown ids and other organisations' answer alike, so ids of others cannot be probed.
+    """
+    errors = {}
+    if data.get("hotspot") is not None and data["hotspot"] not in ctx.hotspots:
+        errors["hotspot"] = [str(_("Unknown hotspot, or not one of your organisation's."))]
+    foreign = [pk for pk in data.get("orientations") or [] if pk not in ctx.partners]
+    if foreign:
+        errors["orientations"] = [
+            str(_("Unknown partner service, or not in your directory: %s.") % pk) for pk in foreign
+        ]
+    return errors or None
+
+
 def _apply(ctx: PushContext, op: dict[str, Any]) -> OpResult:
     name, uuid = op["op"], op["uuid"]
     if "rejected" in op:
         return OpResult(uuid, name, "rejected", reason="invalid", errors=op["rejected"])
+    if name == "contact.create":
+        return _create(ctx, [op])[0]
+    if name == "contact.update":
+        denied = _out_of_scope(ctx, op.get("data") or {})
+        if denied is not None:
+            return OpResult(uuid, name, "rejected", reason="forbidden", errors=denied)
     try:
-        if name.startswith("contact."):
+        if name == "contact.update":
             status, record = record_contact(
                 ctx=ctx,
                 uuid=uuid,
                 data=op.get("data") or {},
-                client_created_at=op.get("client_created_at"),
                 client_updated_at=op["client_updated_at"],
-                base_version=op.get("base_version") if name == "contact.update" else None,
+                base_version=op.get("base_version"),
             )
         elif name == "session.start":
             status, record = start_session(
