@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 
@@ -143,10 +143,20 @@ def _result(result) -> dict:
     return answer
 
 
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "integer"}, {"type": "string"}],
+        "description": "An integer for `hotspot` and `partner` items; a code or a UUID otherwise.",
+    }
+)
+class PullItemIdField(serializers.Field):
+    pass
+
+
 class PullItemSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=[(t, t) for t in sync_items.BY_TYPE])
     op = serializers.ChoiceField(choices=[("upsert", "upsert"), ("delete", "delete")])
-    id = serializers.CharField()
+    id = PullItemIdField()
     data = serializers.DictField(allow_null=True)
 
 
@@ -196,7 +206,7 @@ class PullView(DeviceAPIView):
                     {
                         "type": item.type,
                         "op": item.op,
-                        "id": item.key,
+                        "id": sync_items.item_id(item.type, item.key),
                         "data": sync_items.BY_TYPE[item.type](item.obj) if item.obj is not None else None,
                     }
                     for item in page.items

@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "4d4a1de332ab";
+const VERSION = "4c76e10f4b6b";
 const PRECACHE = [
   "/app/",
   "/manifest.json",
