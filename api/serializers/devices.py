@@ -7,9 +7,11 @@ from outreach.models import Device
 
 
 class EnrolRequestSerializer(StrictSerializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=200, trim_whitespace=False)
-    label = serializers.CharField(max_length=100)
+    """Sign-in on a phone; unknown fields are refused."""
+
+    username = serializers.CharField(min_length=1, max_length=150)
+    password = serializers.CharField(min_length=1, max_length=200, trim_whitespace=False)
+    label = serializers.CharField(min_length=1, max_length=100)
     install_id = StrictUUIDField(
         required=False,
         allow_null=True,
@@ -86,9 +88,18 @@ class DeviceSerializer(serializers.ModelSerializer):
 
 
 class ErrorSerializer(serializers.Serializer):
+    """The API's one error shape; some codes add what the client needs to act on them."""
+
     code = serializers.CharField()
     detail = serializers.CharField()
-    errors = serializers.DictField(required=False)
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="`invalid`: {field: [messages]}.",
+    )
+    max_operations = serializers.IntegerField(required=False, help_text="`batch_too_large`.")
+    max_bytes = serializers.IntegerField(required=False, help_text="`batch_too_large`, `too_large`.")
+    retry_after = serializers.IntegerField(required=False, help_text="`unavailable`: seconds.")
 
 
 class RevokedSerializer(serializers.Serializer):

@@ -6,7 +6,10 @@ Only shape, types, codes and lengths are checked here; the rules that need the d
 
 from __future__ import annotations
 
+import copy
+
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
 from api.serializers.devices import DeviceStateSerializer
@@ -47,6 +50,7 @@ class ContactDataSerializer(StrictSerializer):
     level = serializers.ChoiceField(choices=ContactLevel.choices, required=False)
     person_code = serializers.RegexField(
         PERSON_CODE_PATTERN,
+        min_length=2,
         max_length=16,
         allow_blank=True,
         allow_null=True,
@@ -170,11 +174,68 @@ def check_operation(raw) -> dict:
     return _OPERATION.run_validation(raw)
 
 
-class PushRequestSerializer(serializers.Serializer):
-    sent_at = PhoneTimeField(
-        required=False, allow_null=True, help_text="The phone's clock when it sent the batch."
+def _all_optional(serializer_class: type[serializers.Serializer], name: str) -> type:
+    """A copy of `serializer_class` whose fields are all optional (a `contact.update`'s data)."""
+    fields = {}
+    for field_name, field in serializer_class._declared_fields.items():
+        # DRF copies a field by calling its constructor again: change the arguments it keeps too.
+        optional = copy.deepcopy(field)
+        optional._kwargs["required"] = optional.required = False
+        fields[field_name] = optional
+    return type(name, (serializer_class,), {**fields, "__doc__": serializer_class.__doc__})
+
+
+ContactChangeDataSerializer = _all_optional(ContactDataSerializer, "ContactChangeDataSerializer")
+ContactChangeDataSerializer.__doc__ = "A `contact.update`'s data: only the fields that change."
+
+
+def _operation_variant(op: str, data: serializers.Serializer, *, base_version: bool) -> type:
+    """The schema of one kind of operation (the wire format checks them in OperationSerializer)."""
+    camel = "".join(part.title() for part in op.replace(".", "_").split("_"))
+    return type(
+        f"{camel}OperationSerializer",
+        (StrictSerializer,),
+        {
+            "__doc__": f"A `{op}` operation (docs/sync-protocol.md §2.1).",
+            "op": serializers.ChoiceField(choices=[(op, op)]),
+            "uuid": StrictUUIDField(),
+            "base_version": StrictIntegerField(min_value=1, required=base_version),
+            "client_created_at": PhoneTimeField(required=False),
+            "client_updated_at": PhoneTimeField(),
+            "data": data,
+        },
     )
-    operations = serializers.ListField(child=OperationSerializer(), allow_empty=True)
+
+
+OPERATION_VARIANTS = {
+    "contact.create": _operation_variant("contact.create", ContactDataSerializer(), base_version=False),
+    "contact.update": _operation_variant(
+        "contact.update", ContactChangeDataSerializer(required=False), base_version=True
+    ),
+    "session.start": _operation_variant(
+        "session.start", SessionStartDataSerializer(required=False), base_version=False
+    ),
+    "session.update": _operation_variant(
+        "session.update", SessionUpdateDataSerializer(required=False), base_version=True
+    ),
+    "session.end": _operation_variant("session.end", SessionEndDataSerializer(), base_version=False),
+}
+
+
+class PushRequestSerializer(StrictSerializer):
+    """A batch (the schema only: the view checks the envelope, then each operation on its own)."""
+
+    sent_at = PhoneTimeField(
+        required=False,
+        allow_null=True,
+        help_text="The phone's clock when it sent the batch; at most 7 days ahead of the server's.",
+    )
+    operations = PolymorphicProxySerializer(
+        component_name="PushOperation",
+        serializers={op: variant() for op, variant in OPERATION_VARIANTS.items()},
+        resource_type_field_name="op",
+        many=True,
+    )
     device = DeviceStateSerializer(
         required=False, help_text="What the phone still holds: shown to coordinators before revoking it."
     )

@@ -15,7 +15,8 @@ from rest_framework.response import Response
 from api import sync_items
 from api.authentication import DeviceTokenAuthentication
 from api.exceptions import BatchTooLarge, InvalidCursor
-from api.serializers.devices import DeviceStateSerializer, ErrorSerializer, RevokedSerializer
+from api.schema import answers
+from api.serializers.devices import DeviceStateSerializer
 from api.serializers.fields import PhoneTimeField
 from api.serializers.sync_push import (
     PushRequestSerializer,
@@ -31,7 +32,6 @@ from outreach.services.sync_push import push
 
 PULL_DEFAULT_LIMIT = 500
 PULL_MAX_LIMIT = 1000
-AUTH_ERRORS = {401: ErrorSerializer, 410: RevokedSerializer}
 
 
 class DeviceAPIView(MaraudeAPIView):
@@ -66,8 +66,11 @@ class PushView(DeviceAPIView):
     @extend_schema(
         operation_id="sync_push",
         request=PushRequestSerializer,
-        responses={200: PushResponseSerializer, 400: ErrorSerializer, 413: ErrorSerializer, **AUTH_ERRORS},
+        responses={200: PushResponseSerializer, **answers(400, 401, 410, 413, 415, 503)},
         summary="Send a batch of operations; one result per operation",
+        description="At most 500 operations and 1 MiB (413 `batch_too_large` beyond). Whatever is wrong "
+        "with one operation is answered in its result (`rejected`), never as a 400: see "
+        "docs/sync-protocol.md §2.",
     )
     def post(self, request):
         body = request.data
@@ -166,7 +169,9 @@ class PullView(DeviceAPIView):
         parameters=[
             OpenApiParameter("cursor", OpenApiTypes.STR, description="Opaque; omit for a full snapshot."),
             OpenApiParameter(
-                "limit", OpenApiTypes.INT, description=f"1–{PULL_MAX_LIMIT}, default {PULL_DEFAULT_LIMIT}."
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": PULL_MAX_LIMIT, "default": PULL_DEFAULT_LIMIT},
+                description=f"Items per page: 1–{PULL_MAX_LIMIT}, default {PULL_DEFAULT_LIMIT}.",
             ),
         ],
         responses={
@@ -181,10 +186,11 @@ class PullView(DeviceAPIView):
                     "server_time": serializers.DateTimeField(),
                 },
             ),
-            400: ErrorSerializer,
-            **AUTH_ERRORS,
+            **answers(400, 401, 410, 503),
         },
         summary="Everything the device needs offline that changed since the cursor",
+        description="Without `cursor` a full snapshot, paged; then what changed since the cursor. "
+        "400 `invalid_cursor`: pull again without one. See docs/sync-protocol.md §3.",
     )
     def get(self, request):
         raw_limit = request.query_params.get("limit") or str(PULL_DEFAULT_LIMIT)
