@@ -33,6 +33,9 @@ from outreach.choices import (
 from outreach.models.contacts import NOTE_MAX_LENGTH, PERSON_CODE_PATTERN, person_code_validator
 from outreach.services.sync_push import OPERATIONS
 
+# Database ids are 64-bit: a larger number names nothing, and SQLite could not even look it up.
+ID_MAX = 2**63 - 1
+
 
 def code_list(**kwargs):
     return serializers.ListField(child=serializers.SlugField(max_length=50), max_length=50, **kwargs)
@@ -41,7 +44,7 @@ def code_list(**kwargs):
 class ContactDataSerializer(StrictSerializer):
     session = StrictUUIDField()
     occurred_at = PhoneTimeField()
-    hotspot = StrictIntegerField(min_value=1, allow_null=True, required=False)
+    hotspot = StrictIntegerField(min_value=1, max_value=ID_MAX, allow_null=True, required=False)
     platform = serializers.SlugField(max_length=50, allow_null=True, allow_blank=True, required=False)
     conversation_established = StrictBooleanField(allow_null=True, required=False)
     request_category = serializers.ChoiceField(
@@ -63,7 +66,9 @@ class ContactDataSerializer(StrictSerializer):
     known_to_child_welfare = serializers.ChoiceField(choices=YesNoUnknown.choices, required=False)
     concerns = code_list(required=False)
     actions = code_list(required=False)
-    orientations = serializers.ListField(child=StrictIntegerField(min_value=1), max_length=20, required=False)
+    orientations = serializers.ListField(
+        child=StrictIntegerField(min_value=1, max_value=ID_MAX), max_length=20, required=False
+    )
     note = serializers.CharField(
         max_length=NOTE_MAX_LENGTH, allow_blank=True, allow_null=True, required=False
     )
@@ -77,7 +82,7 @@ class TallySerializer(StrictSerializer):
 
 
 class SlotCountsSerializer(StrictSerializer):
-    id = StrictIntegerField(min_value=1)
+    id = StrictIntegerField(min_value=1, max_value=ID_MAX)
     profiles_spotted = StrictIntegerField(min_value=0, max_value=100_000, required=False)
     messages_sent = StrictIntegerField(min_value=0, max_value=100_000, required=False)
     conversations = StrictIntegerField(min_value=0, max_value=100_000, required=False)
@@ -87,8 +92,8 @@ class SessionStartDataSerializer(StrictSerializer):
     # null is read as "not given" for these optional fields.
     started_at = PhoneTimeField(required=False, allow_null=True)
     kind = serializers.ChoiceField(choices=SessionKind.choices, required=False, allow_null=True)
-    territory = StrictIntegerField(min_value=1, required=False, allow_null=True)
-    team = StrictIntegerField(min_value=1, required=False, allow_null=True)
+    territory = StrictIntegerField(min_value=1, max_value=ID_MAX, required=False, allow_null=True)
+    team = StrictIntegerField(min_value=1, max_value=ID_MAX, required=False, allow_null=True)
     title = serializers.CharField(max_length=120, allow_blank=True, required=False, allow_null=True)
     planned_end = PlausibleDateTimeField(required=False, allow_null=True)
 
@@ -114,7 +119,7 @@ class SessionEndDataSerializer(SessionUpdateDataSerializer):
 class OperationSerializer(StrictSerializer):
     op = serializers.ChoiceField(choices=[(name, name) for name in OPERATIONS])
     uuid = StrictUUIDField()
-    base_version = StrictIntegerField(min_value=1, required=False)
+    base_version = StrictIntegerField(min_value=1, max_value=ID_MAX, required=False)
     client_created_at = PhoneTimeField(required=False)
     client_updated_at = PhoneTimeField()
     data = serializers.DictField(required=False)
@@ -199,7 +204,7 @@ def _operation_variant(op: str, data: serializers.Serializer, *, base_version: b
             "__doc__": f"A `{op}` operation (docs/sync-protocol.md §2.1).",
             "op": serializers.ChoiceField(choices=[(op, op)]),
             "uuid": StrictUUIDField(),
-            "base_version": StrictIntegerField(min_value=1, required=base_version),
+            "base_version": StrictIntegerField(min_value=1, max_value=ID_MAX, required=base_version),
             "client_created_at": PhoneTimeField(required=False),
             "client_updated_at": PhoneTimeField(),
             "data": data,

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework.views import APIView
 
 from api.exceptions import handler
@@ -22,3 +25,9 @@ class MaraudeAPIView(APIView):
 
     def get_exception_handler(self):
         return handler
+
+
+@csrf_exempt  # nothing is done here; a CSRF refusal would answer HTML
+def not_found(request, *args, **kwargs) -> JsonResponse:
+    """An address under /api/ that names nothing (a malformed device id included)."""
+    return JsonResponse({"code": "not_found", "detail": _("Nothing is at this address.")}, status=404)

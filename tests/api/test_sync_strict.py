@@ -273,3 +273,11 @@ def test_a_replay_stays_a_duplicate_after_its_hotspot_was_retired(field):
     hotspot.is_active = False
     hotspot.save()
     assert only_result(push(client, [op]))["status"] == "duplicate"
+
+
+@pytest.mark.parametrize("change", [{"hotspot": 2**70}, {"orientations": [2**64]}])
+def test_an_id_beyond_64_bits_is_rejected_not_a_server_error(field, change):
+    _worker, session, client = field
+    result = only_result(push(client, [contact_create(session, **change)]))
+    assert (result["status"], result["reason"]) == ("rejected", "invalid")
+    assert [name.split(".")[0] for name in result["errors"]] == list(change)
