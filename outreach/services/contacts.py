@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from outreach.choices import ContactLevel, SessionKind, SessionStatus
 from outreach.models import Contact, Orientation
 from outreach.services import contact_events
+from outreach.services.bulk_insert import insert_rows
 from outreach.services.sync_context import (
     OpConflict,
     OpRejected,
@@ -107,7 +108,7 @@ def create_contacts(*, ctx: PushContext, items: list[NewContact]) -> list[tuple[
     if pending:
         try:
             with transaction.atomic():
-                Contact.objects.bulk_create([contact for _, contact, _ in pending])
+                insert_rows(Contact, [contact for _, contact, _ in pending])
                 if any(contact.pk is None for _, contact, _ in pending):
                     raise _NoIds
                 _write_links([(contact, links) for _, contact, links in pending], replace=False)
@@ -356,15 +357,15 @@ def _write_links(rows: list[tuple[Contact, dict[str, list]]], *, replace: bool) 
             continue
         if replace:
             through.objects.filter(contact_id__in=[c.pk for c, _ in changed]).delete()
-        through.objects.bulk_create(
-            [through(contact_id=c.pk, **{column: item.pk}) for c, items in changed for item in items]
+        insert_rows(
+            through, [through(contact_id=c.pk, **{column: item.pk}) for c, items in changed for item in items]
         )
     changed = [(contact, links["orientations"]) for contact, links in rows if "orientations" in links]
     if changed:
         if replace:
             Orientation.objects.filter(contact_id__in=[c.pk for c, _ in changed]).delete()
-        Orientation.objects.bulk_create(
-            [Orientation(contact_id=c.pk, partner_id=pk) for c, pks in changed for pk in pks]
+        insert_rows(
+            Orientation, [Orientation(contact_id=c.pk, partner_id=pk) for c, pks in changed for pk in pks]
         )
     if replace:
         for contact, _ in rows:

@@ -292,15 +292,16 @@ def test_every_item_id_has_its_documented_type(world):
     push(world["client"], [contact_create(world["planned"], hotspot=world["mine"].pk)])
     items, _, _ = pull_all(world["client"])
     for item in items:
+        data = item["data"] or {}  # a delete carries no data
         if item["type"] in ("hotspot", "partner"):
-            assert type(item["id"]) is int and item["id"] == item["data"]["id"], item
+            assert type(item["id"]) is int and item["id"] == data.get("id", item["id"]), item
         elif item["type"] in ("session", "contact"):
-            assert item["id"] == item["data"]["uuid"], item
+            assert type(item["id"]) is str and item["id"] == data.get("uuid", item["id"]), item
         else:
-            assert type(item["id"]) is str and item["id"] == item["data"]["code"], item
+            assert type(item["id"]) is str and item["id"] == data.get("code", item["id"]), item
     hotspot_ids = {i["id"] for i in items if i["type"] == "hotspot"}
     route = next(i for i in items if i["id"] == str(world["planned"].uuid))["data"]["route"]
     assert [stop["hotspot"] for stop in route] == [world["mine"].pk]
     assert {stop["hotspot"] for stop in route} <= hotspot_ids
-    (contact,) = [i for i in items if i["type"] == "contact"]
-    assert contact["data"]["hotspot"] in hotspot_ids
+    contacts = [i for i in items if i["type"] == "contact"]  # an item may come twice
+    assert contacts and all(c["data"]["hotspot"] in hotspot_ids for c in contacts)
