@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from outreach.choices import ContactLevel, SessionKind, SessionStatus
 from outreach.models import Contact, Orientation
 from outreach.services import contact_events
-from outreach.services.bulk_insert import insert_rows
+from outreach.services.bulk_insert import insert_rows, insert_values
 from outreach.services.sync_context import (
     OpConflict,
     OpRejected,
@@ -357,15 +357,15 @@ def _write_links(rows: list[tuple[Contact, dict[str, list]]], *, replace: bool) 
             continue
         if replace:
             through.objects.filter(contact_id__in=[c.pk for c, _ in changed]).delete()
-        insert_rows(
-            through, [through(contact_id=c.pk, **{column: item.pk}) for c, items in changed for item in items]
+        insert_values(
+            through, ("contact_id", column), [(c.pk, item.pk) for c, items in changed for item in items]
         )
     changed = [(contact, links["orientations"]) for contact, links in rows if "orientations" in links]
     if changed:
         if replace:
             Orientation.objects.filter(contact_id__in=[c.pk for c, _ in changed]).delete()
-        insert_rows(
-            Orientation, [Orientation(contact_id=c.pk, partner_id=pk) for c, pks in changed for pk in pks]
+        insert_values(
+            Orientation, ("contact_id", "partner_id"), [(c.pk, pk) for c, pks in changed for pk in pks]
         )
     if replace:
         for contact, _ in rows:
