@@ -17,10 +17,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import OperationalError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from outreach.models import Device, User
+from outreach.models import Device, Hotspot, PartnerService, User
 from outreach.services import contact_events
 from outreach.services.contacts import DUPLICATE, NewContact, create_contacts, record_contact
 from outreach.services.sessions_field import change_session, start_session
@@ -75,14 +76,16 @@ def _run(*, actor, operations, device, sent_at, whole: bool) -> PushOutcome:
     if whole:
         with transaction.atomic():
             ctx = PushContext.load(actor=actor, operations=valid, device=device, sent_at=sent_at)
+            scope = Scope.load(ctx, valid)
             with contact_events.collecting():  # once per batch, inside the transaction
-                results = _apply_in_order(ctx, operations)
+                results = _apply_in_order(ctx, scope, operations)
     else:
         ctx = PushContext.load(actor=actor, operations=valid, device=device, sent_at=sent_at)
+        scope = Scope.load(ctx, valid)
         results = []
         for op in operations:
             with transaction.atomic():
-                results.append(_apply(ctx, op))
+                results.append(_apply(ctx, scope, op))
     return PushOutcome(results=results, clock_skew_seconds=ctx.clock.skew_seconds)
 
 
@@ -107,7 +110,7 @@ def _check_phone_times(op: dict[str, Any], clock: ClockReading, now: dt.datetime
     return op
 
 
-def _apply_in_order(ctx: PushContext, operations: list[dict[str, Any]]) -> list[OpResult]:
+def _apply_in_order(ctx: PushContext, scope: Scope, operations: list[dict[str, Any]]) -> list[OpResult]:
     """Apply operations in order; runs of consecutive contact creations are inserted together.
 
     Every other operation first flushes the run before it, so it sees what came earlier.
@@ -116,7 +119,7 @@ def _apply_in_order(ctx: PushContext, operations: list[dict[str, Any]]) -> list[
     run: list[int] = []
 
     def flush() -> None:
-        for i, result in zip(run, _create(ctx, [operations[i] for i in run]), strict=True):
+        for i, result in zip(run, _create(ctx, scope, [operations[i] for i in run]), strict=True):
             results[i] = result
         run.clear()
 
@@ -125,7 +128,7 @@ def _apply_in_order(ctx: PushContext, operations: list[dict[str, Any]]) -> list[
             run.append(index)
             continue
         flush()
-        results[index] = _apply(ctx, op)
+        results[index] = _apply(ctx, scope, op)
     flush()
     return results
 
@@ -148,7 +151,7 @@ def content_digest(data: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _create(ctx: PushContext, ops: list[dict[str, Any]]) -> list[OpResult]:
+def _create(ctx: PushContext, scope: Scope, ops: list[dict[str, Any]]) -> list[OpResult]:
     """Results of consecutive `contact.create`s, inserted together.
 
     A UUID the server already has answers `duplicate` when the create is the one that made it (a
@@ -157,7 +160,7 @@ def _create(ctx: PushContext, ops: list[dict[str, Any]]) -> list[OpResult]:
     results: list[OpResult | None] = [None] * len(ops)
     items, places = [], []
     for index, op in enumerate(ops):
-        denied = None if op["uuid"] in ctx.contacts else _out_of_scope(ctx, op.get("data") or {})
+        denied = None if op["uuid"] in ctx.contacts else scope.denied(op.get("data") or {})
         if denied is not None:
             results[index] = OpResult(op["uuid"], op["op"], "rejected", reason="forbidden", errors=denied)
             continue
@@ -189,30 +192,71 @@ def _create(ctx: PushContext, ops: list[dict[str, Any]]) -> list[OpResult]:
     return results
 
 
-def _out_of_scope(ctx: PushContext, data: dict[str, Any]) -> dict[str, list[str]] | None:
-    """Field errors for places and partners the actor may not use (`forbidden`), from the batch's maps.
+@dataclass(frozen=True)
+class Scope:
+    """Which places and partners a batch names that are not the actor's to use (`forbidden`).
 
-    Unknown ids and other organisations' answer alike, so ids of others cannot be probed.
+    Decided from the batch's maps (one query per referenced table per batch, only for ids the
+    maps lack): another organisation's id and an id that does not exist answer alike, so nobody
+    can probe others' ids; the organisation's own retired place or partner is left to the
+    contact rules, which answer `invalid` in the worker's words.
     """
-    errors = {}
-    if data.get("hotspot") is not None and data["hotspot"] not in ctx.hotspots:
-        errors["hotspot"] = [str(_("Unknown hotspot, or not one of your organisation's."))]
-    foreign = [pk for pk in data.get("orientations") or [] if pk not in ctx.partners]
-    if foreign:
-        errors["orientations"] = [
-            str(_("Unknown partner service, or not in your directory: %s.") % pk) for pk in foreign
+
+    usable_hotspots: frozenset[int]
+    usable_partners: frozenset[int]
+    own_hotspots: frozenset[int]
+    own_partners: frozenset[int]
+
+    @classmethod
+    def load(cls, ctx: PushContext, operations: list[dict[str, Any]]) -> Scope:
+        hotspots: set[int] = set()
+        partners: set[int] = set()
+        for op in operations:
+            if op["op"].startswith("contact."):
+                data = op.get("data") or {}
+                if data.get("hotspot") is not None and data["hotspot"] not in ctx.hotspots:
+                    hotspots.add(data["hotspot"])
+                partners.update(pk for pk in data.get("orientations") or [] if pk not in ctx.partners)
+        organisation = ctx.actor.organisation_id
+        own_hotspots = own_partners = ()
+        if hotspots:
+            own_hotspots = Hotspot.objects.filter(pk__in=hotspots, organisation_id=organisation).values_list(
+                "pk", flat=True
+            )
+        if partners:
+            own_partners = PartnerService.objects.filter(
+                Q(organisation__isnull=True) | Q(organisation_id=organisation), pk__in=partners
+            ).values_list("pk", flat=True)
+        return cls(
+            frozenset(ctx.hotspots), frozenset(ctx.partners), frozenset(own_hotspots), frozenset(own_partners)
+        )
+
+    def denied(self, data: dict[str, Any]) -> dict[str, list[str]] | None:
+        """Field errors for the places and partners in `data` that are not the actor's, or None."""
+        errors = {}
+        hotspot = data.get("hotspot")
+        if hotspot is not None and hotspot not in self.usable_hotspots and hotspot not in self.own_hotspots:
+            errors["hotspot"] = [str(_("Unknown hotspot, or not one of your organisation's."))]
+        foreign = [
+            pk
+            for pk in data.get("orientations") or []
+            if pk not in self.usable_partners and pk not in self.own_partners
         ]
-    return errors or None
+        if foreign:
+            errors["orientations"] = [
+                str(_("Unknown partner service, or not in your directory: %s.") % pk) for pk in foreign
+            ]
+        return errors or None
 
 
-def _apply(ctx: PushContext, op: dict[str, Any]) -> OpResult:
+def _apply(ctx: PushContext, scope: Scope, op: dict[str, Any]) -> OpResult:
     name, uuid = op["op"], op["uuid"]
     if "rejected" in op:
         return OpResult(uuid, name, "rejected", reason="invalid", errors=op["rejected"])
     if name == "contact.create":
-        return _create(ctx, [op])[0]
+        return _create(ctx, scope, [op])[0]
     if name == "contact.update":
-        denied = _out_of_scope(ctx, op.get("data") or {})
+        denied = scope.denied(op.get("data") or {})
         if denied is not None:
             return OpResult(uuid, name, "rejected", reason="forbidden", errors=denied)
     try:

@@ -247,12 +247,22 @@ def test_another_organisations_session_is_forbidden(field):
     assert "session" in result["errors"]
 
 
-def test_a_partner_outside_the_directory_is_forbidden(field):
+def test_another_organisations_partner_is_forbidden(field):
     _worker, session, client = field
-    far = PartnerServiceFactory(territory=departement("13"))
-    result = only_result(push(client, [contact_create(session, orientations=[far.pk])]))
+    theirs = PartnerServiceFactory(organisation=OrganisationFactory())
+    result = only_result(push(client, [contact_create(session, orientations=[theirs.pk])]))
     assert (result["status"], result["reason"]) == ("rejected", "forbidden")
     assert "orientations" in result["errors"]
+
+
+def test_the_organisations_own_retired_place_or_far_partner_is_invalid_not_forbidden(field):
+    worker, session, client = field
+    retired = HotspotFactory(organisation=worker.organisation, is_active=False)
+    far = PartnerServiceFactory(organisation=worker.organisation, territory=departement("13"))
+    op = contact_create(session, hotspot=retired.pk, orientations=[far.pk])
+    result = only_result(push(client, [op]))
+    assert (result["status"], result["reason"]) == ("rejected", "invalid")
+    assert {"hotspot", "orientations"} <= set(result["errors"])
 
 
 def test_an_update_moving_to_another_organisations_hotspot_is_forbidden(field):
