@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from outreach.choices import MINOR_AGE_BANDS, AgeBand, Gender, PartnerCategory, SessionKind, YesNoUnknown
 from outreach.models import Action, Concern, PlatformCategory, Team
-from outreach.reporting import disclosure
+from outreach.reporting import custom_fields, disclosure
 from outreach.reporting.aggregate import RawCounts, ReportScope, load_counts
 from outreach.reporting.periods import Period, bucket_start, series_buckets
 from outreach.reporting.territories import TerritoryTree
@@ -132,8 +132,13 @@ def build_report(
     disclose: bool = True,
     with_teams: bool = False,
     previous: Period | None = None,
+    all_custom_fields: bool = False,
 ) -> Report:
-    """The report for this scope. With `disclose`, small counts and what would reveal them are hidden."""
+    """The report for this scope. With `disclose`, small counts and what would reveal them are hidden.
+
+    The organisations' own fields: only those marked reportable, or all with `all_custom_fields`
+    (the coordinator's own report).
+    """
     tree = tree or TerritoryTree()
     raw = load_counts(scope, tree)
     limit = disclosure.threshold()
@@ -181,6 +186,13 @@ def build_report(
     for prefix, dimension, choices in multi:
         for code, _label in choices:
             add(f"{prefix}:{code}", _sum(raw, dimension, code))
+
+    own_fields = custom_fields.add_to_system(
+        system,
+        raw,
+        custom_fields.report_fields(scope.organisation_ids, reportable_only=not all_custom_fields),
+        "contacts",
+    )
 
     # Territory × kind, sparse children pooled into one row of the parent.
     root = scope.territory_id
@@ -278,6 +290,16 @@ def build_report(
         ),
         breakdown("hour", _("Hour band of the night"), "hour", HourBand.choices),
     ]
+    for own in own_fields:
+        figures = [fig(cell, str(label)) for cell, label in custom_fields.figures(own)]
+        breakdowns.append(Breakdown(f"cf{own.pk}", custom_fields.title(own), figures, _("share of contacts")))
+    done_sessions = sum(_sum(raw, "sessions", kind=k) for k, _ in KINDS)
+    debrief_fields = custom_fields.report_fields(
+        scope.organisation_ids, reportable_only=not all_custom_fields, target="debrief"
+    )
+    for own, rows in custom_fields.session_breakdowns(raw, debrief_fields, done_sessions):
+        figures = [Figure(cell, str(label), n, pct) for cell, label, n, pct in rows]
+        breakdowns.append(Breakdown(f"cf{own.pk}", custom_fields.title(own), figures, _("share of sessions")))
     grids = [
         _grid("territory", _("By territory"), territory_rows, shown),
         _grid("series", _("Contacts per week or month"), series_rows, shown),
@@ -299,7 +321,9 @@ def build_report(
     )
     if previous is not None:
         before = ReportScope(scope.organisation_ids, scope.territory_id, previous, scope.team_ids)
-        report.previous = build_report(before, tree=tree, disclose=disclose, with_teams=False)
+        report.previous = build_report(
+            before, tree=tree, disclose=disclose, with_teams=False, all_custom_fields=all_custom_fields
+        )
     return report
 
 
