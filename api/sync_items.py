@@ -187,6 +187,16 @@ BY_TYPE = {
 }
 
 
+# Item types whose `id` is a database id, sent as a JSON integer (docs/sync-protocol.md §3), as
+# `route[].hotspot`, a contact's `hotspot` and `orientations` refer to them; the others are text.
+INTEGER_IDS = frozenset({"hotspot", "partner"})
+
+
+def item_id(type: str, key: str) -> int | str:
+    """A pull item's `id` in its documented type (the change log keeps every key as text)."""
+    return int(key) if type in INTEGER_IDS else key
+
+
 def record(obj) -> dict:
     """A pushed record (contact or session) as the pull would send it."""
     return contact(obj) if isinstance(obj, Contact) else session(obj)

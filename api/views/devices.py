@@ -12,11 +12,11 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from api.exceptions import error
+from api.schema import answers
 from api.serializers.devices import (
     DeviceSerializer,
     EnrolRequestSerializer,
     EnrolResponseSerializer,
-    ErrorSerializer,
     ReplacedDeviceSerializer,
 )
 from api.views.base import MaraudeAPIView
@@ -35,15 +35,11 @@ class EnrolView(MaraudeAPIView):
     @extend_schema(
         operation_id="devices_enrol",
         request=EnrolRequestSerializer,
-        responses={
-            201: EnrolResponseSerializer,
-            400: ErrorSerializer,
-            401: ErrorSerializer,
-            403: ErrorSerializer,
-            429: ErrorSerializer,
-        },
+        responses={201: EnrolResponseSerializer, **answers(400, 401, 403, 413, 415, 429, 503)},
         auth=[],
         summary="Sign in on a phone and receive a device token",
+        description="No session and no CSRF token. 401 `invalid_credentials`, 403 `role_not_allowed`, "
+        "429 `login_locked` / `throttled` (10 a minute per address). See docs/sync-protocol.md §1.",
     )
     def post(self, request):
         form = EnrolRequestSerializer(data=request.data)
@@ -109,7 +105,12 @@ class DeviceListView(MaraudeAPIView):
     authentication_classes = [SessionAuthentication]
     permission_classes = [IsDeviceManager]
 
-    @extend_schema(operation_id="devices_list", responses={200: DeviceSerializer(many=True)})
+    @extend_schema(
+        operation_id="devices_list",
+        responses={200: DeviceSerializer(many=True), **answers(403, 503)},
+        summary="The devices of the coordinator's organisation (administrators: all)",
+        description="Session-authenticated (a coordinator's browser): 403 otherwise.",
+    )
     def get(self, request):
         devices_qs = access.devices_manageable_by(request.user)
         return Response(DeviceSerializer(devices_qs, many=True).data)
@@ -122,7 +123,9 @@ class DeviceRevokeView(MaraudeAPIView):
     @extend_schema(
         operation_id="devices_revoke",
         request=None,
-        responses={200: DeviceSerializer, 404: ErrorSerializer},
+        responses={200: DeviceSerializer, **answers(403, 404, 413, 503)},
+        summary="Revoke a lost or stolen phone: its next call answers 410 and it wipes itself",
+        description="Session-authenticated, with the CSRF token. Audited in the journal.",
     )
     def post(self, request, pk):
         device = get_object_or_404(access.devices_manageable_by(request.user), pk=pk)

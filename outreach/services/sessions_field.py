@@ -21,6 +21,8 @@ from outreach.timebands import service_date
 
 CREATED, DUPLICATE, UPDATED = "created", "duplicate", "updated"
 DEFAULT_AD_HOC_LENGTH = dt.timedelta(hours=4)
+# A night's outreach, however long, ends within a day of its start (docs/sync-protocol.md §2.1).
+MAX_AD_HOC_LENGTH = dt.timedelta(hours=24)
 DEBRIEF_FIELDS = (
     "young_people_seen",
     "atmosphere",
@@ -89,6 +91,8 @@ def _create_ad_hoc(*, ctx, uuid, data, started_at) -> tuple[str, OutreachSession
     planned_end = data.get("planned_end") or started_at + DEFAULT_AD_HOC_LENGTH
     if planned_end <= started_at:
         errors["planned_end"] = [_("The end must come after the start.")]
+    elif planned_end > started_at + MAX_AD_HOC_LENGTH:
+        errors["planned_end"] = [_("A session ends at most 24 hours after its start.")]
     if errors:
         raise OpRejected("invalid", errors)
     team = Team.objects.get(pk=team_id)

@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "dcc91e5df3ce";
+const VERSION = "89daf7f593f7";
 const PRECACHE = [
   "/app/",
   "/manifest.json",

@@ -16,7 +16,7 @@ def give_slots_uuids(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outreach', '0010_custom_fields'),
+        ('outreach', '0011_contact_create_digest'),
     ]
 
     operations = [
