@@ -31,7 +31,7 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ["organisation", "team"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("Maraude"), {"fields": ("role", "organisation", "team")}),
+        (_("Maraude"), {"fields": ("role", "organisation", "team", "language")}),
     )
     actions = ["issue_password_reset", "reset_second_factor"]
 

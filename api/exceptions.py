@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from api.authentication import DeviceRevoked
+from api.parsers import TooDeep
 
 
 class BatchTooLarge(exceptions.APIException):
@@ -20,6 +21,7 @@ class InvalidCursor(exceptions.APIException):
 
 
 CODES = {
+    TooDeep: "too_deep",  # before ParseError, its base class
     exceptions.ParseError: "malformed_json",
     exceptions.NotAuthenticated: "not_authenticated",
     exceptions.UnsupportedMediaType: "unsupported_media_type",

@@ -100,12 +100,15 @@ def session(obj: OutreachSession) -> dict:
         "digital_slots": [
             {
                 "id": s.pk,
+                "uuid": str(s.uuid),
                 "platform": s.platform.code,
                 "starts_at": _time(s.starts_at),
                 "ends_at": _time(s.ends_at),
                 "profiles_spotted": s.profiles_spotted,
                 "messages_sent": s.messages_sent,
                 "conversations": s.conversations,
+                "requests": {r.category: r.count for r in s.requests.all()},
+                "orientations": s.orientations,
             }
             for s in obj.digital_slots.all()
         ],
@@ -182,6 +185,16 @@ BY_TYPE = {
     "contact": contact,
     "field": custom_field,
 }
+
+
+# Item types whose `id` is a database id, sent as a JSON integer (docs/sync-protocol.md §3), as
+# `route[].hotspot`, a contact's `hotspot` and `orientations` refer to them; the others are text.
+INTEGER_IDS = frozenset({"hotspot", "partner"})
+
+
+def item_id(type: str, key: str) -> int | str:
+    """A pull item's `id` in its documented type (the change log keeps every key as text)."""
+    return int(key) if type in INTEGER_IDS else key
 
 
 def record(obj) -> dict:

@@ -309,6 +309,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set used by several fields (the yes/no/unknown questions of a debrief).
+    "ENUM_NAME_OVERRIDES": {"YesNoUnknownEnum": "outreach.choices.YesNoUnknown"},
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_limits"],
 }
 
 # --- Progressive web app (django-pwa) -------------------------------------------------------

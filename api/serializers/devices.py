@@ -2,14 +2,16 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from api.serializers.fields import PlausibleDateTimeField, StrictIntegerField, StrictUUIDField
+from api.serializers.fields import PhoneTimeField, StrictIntegerField, StrictSerializer, StrictUUIDField
 from outreach.models import Device
 
 
-class EnrolRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=200, trim_whitespace=False)
-    label = serializers.CharField(max_length=100)
+class EnrolRequestSerializer(StrictSerializer):
+    """Sign-in on a phone; unknown fields are refused."""
+
+    username = serializers.CharField(min_length=1, max_length=150)
+    password = serializers.CharField(min_length=1, max_length=200, trim_whitespace=False)
+    label = serializers.CharField(min_length=1, max_length=100)
     install_id = StrictUUIDField(
         required=False,
         allow_null=True,
@@ -27,6 +29,10 @@ class EnrolUserSerializer(serializers.Serializer):
     username = serializers.CharField()
     role = serializers.CharField()
     team = TeamRefSerializer(allow_null=True)
+    language = serializers.CharField(
+        allow_blank=True,
+        help_text="The account's language for the field app (fr, en), or empty: the phone's.",
+    )
 
 
 class DeviceRefSerializer(serializers.Serializer):
@@ -86,9 +92,18 @@ class DeviceSerializer(serializers.ModelSerializer):
 
 
 class ErrorSerializer(serializers.Serializer):
+    """The API's one error shape; some codes add what the client needs to act on them."""
+
     code = serializers.CharField()
     detail = serializers.CharField()
-    errors = serializers.DictField(required=False)
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="`invalid`: {field: [messages]}.",
+    )
+    max_operations = serializers.IntegerField(required=False, help_text="`batch_too_large`.")
+    max_bytes = serializers.IntegerField(required=False, help_text="`batch_too_large`, `too_large`.")
+    retry_after = serializers.IntegerField(required=False, help_text="`unavailable`: seconds.")
 
 
 class RevokedSerializer(serializers.Serializer):
@@ -97,7 +112,7 @@ class RevokedSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-class DeviceStateSerializer(serializers.Serializer):
+class DeviceStateSerializer(StrictSerializer):
     """What the phone says about itself in each push (docs/sync-protocol.md §2)."""
 
     outbox = StrictIntegerField(
@@ -105,6 +120,6 @@ class DeviceStateSerializer(serializers.Serializer):
         max_value=1_000_000,
         help_text="Operations in the outbox when the push is sent, this batch and refused ones included.",
     )
-    last_sync_at = PlausibleDateTimeField(
+    last_sync_at = PhoneTimeField(
         allow_null=True, help_text="The phone's last successful sync (its own clock), or null."
     )

@@ -6,11 +6,21 @@ Only shape, types, codes and lengths are checked here; the rules that need the d
 
 from __future__ import annotations
 
+import copy
+
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
 from api.serializers.devices import DeviceStateSerializer
-from api.serializers.fields import PlausibleDateTimeField, StrictBooleanField, StrictIntegerField
+from api.serializers.fields import (
+    PhoneTimeField,
+    PlausibleDateTimeField,
+    StrictBooleanField,
+    StrictIntegerField,
+    StrictSerializer,
+    StrictUUIDField,
+)
 from outreach.choices import (
     AgeBand,
     Atmosphere,
@@ -21,20 +31,13 @@ from outreach.choices import (
     YesNoUnknown,
 )
 from outreach.models.contacts import person_code_validator
+from outreach.models.counts import SLOT_REQUEST_CATEGORIES, TallyRemoval
 from outreach.rules.fields import DEBRIEF_NOTES_MAX_LENGTH, NOTE_MAX_LENGTH, PERSON_CODE_PATTERN
 from outreach.rules.reasons import REASONS
 from outreach.services.sync_push import OPERATIONS
 
-
-class StrictSerializer(serializers.Serializer):
-    """Refuses fields it does not know, so a typo in the app is caught, not silently dropped."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
-        return super().to_internal_value(data)
+# Database ids are 64-bit: a larger number names nothing, and SQLite could not even look it up.
+ID_MAX = 2**63 - 1
 
 
 def code_list(**kwargs):
@@ -51,9 +54,9 @@ def custom_values_field():
 
 
 class ContactDataSerializer(StrictSerializer):
-    session = serializers.UUIDField()
-    occurred_at = PlausibleDateTimeField()
-    hotspot = StrictIntegerField(min_value=1, allow_null=True, required=False)
+    session = StrictUUIDField()
+    occurred_at = PhoneTimeField()
+    hotspot = StrictIntegerField(min_value=1, max_value=ID_MAX, allow_null=True, required=False)
     platform = serializers.SlugField(max_length=50, allow_null=True, allow_blank=True, required=False)
     conversation_established = StrictBooleanField(allow_null=True, required=False)
     request_category = serializers.ChoiceField(
@@ -62,6 +65,7 @@ class ContactDataSerializer(StrictSerializer):
     level = serializers.ChoiceField(choices=ContactLevel.choices, required=False)
     person_code = serializers.RegexField(
         PERSON_CODE_PATTERN,
+        min_length=2,
         max_length=16,
         allow_blank=True,
         allow_null=True,
@@ -74,7 +78,9 @@ class ContactDataSerializer(StrictSerializer):
     known_to_child_welfare = serializers.ChoiceField(choices=YesNoUnknown.choices, required=False)
     concerns = code_list(required=False)
     actions = code_list(required=False)
-    orientations = serializers.ListField(child=StrictIntegerField(min_value=1), max_length=20, required=False)
+    orientations = serializers.ListField(
+        child=StrictIntegerField(min_value=1, max_value=ID_MAX), max_length=20, required=False
+    )
     note = serializers.CharField(
         max_length=NOTE_MAX_LENGTH, allow_blank=True, allow_null=True, required=False
     )
@@ -89,7 +95,7 @@ class TallySerializer(StrictSerializer):
 
 
 class SlotCountsSerializer(StrictSerializer):
-    id = StrictIntegerField(min_value=1)
+    id = StrictIntegerField(min_value=1, max_value=ID_MAX)
     profiles_spotted = StrictIntegerField(min_value=0, max_value=100_000, required=False)
     messages_sent = StrictIntegerField(min_value=0, max_value=100_000, required=False)
     conversations = StrictIntegerField(min_value=0, max_value=100_000, required=False)
@@ -97,10 +103,10 @@ class SlotCountsSerializer(StrictSerializer):
 
 class SessionStartDataSerializer(StrictSerializer):
     # null is read as "not given" for these optional fields.
-    started_at = PlausibleDateTimeField(required=False, allow_null=True)
+    started_at = PhoneTimeField(required=False, allow_null=True)
     kind = serializers.ChoiceField(choices=SessionKind.choices, required=False, allow_null=True)
-    territory = StrictIntegerField(min_value=1, required=False, allow_null=True)
-    team = StrictIntegerField(min_value=1, required=False, allow_null=True)
+    territory = StrictIntegerField(min_value=1, max_value=ID_MAX, required=False, allow_null=True)
+    team = StrictIntegerField(min_value=1, max_value=ID_MAX, required=False, allow_null=True)
     title = serializers.CharField(max_length=120, allow_blank=True, required=False, allow_null=True)
     planned_end = PlausibleDateTimeField(required=False, allow_null=True)
 
@@ -123,15 +129,60 @@ class SessionUpdateDataSerializer(StrictSerializer):
 
 
 class SessionEndDataSerializer(SessionUpdateDataSerializer):
-    ended_at = PlausibleDateTimeField()
+    ended_at = PhoneTimeField()
+
+
+class TallyAddDataSerializer(StrictSerializer):
+    session = serializers.UUIDField()
+    level = serializers.ChoiceField(choices=ContactLevel.choices, required=False)
+    age_band = serializers.ChoiceField(choices=AgeBand.choices)
+    gender = serializers.ChoiceField(choices=Gender.choices)
+    tapped_at = PlausibleDateTimeField(required=False)
+
+
+class TallyRemoveDataSerializer(StrictSerializer):
+    reason = serializers.ChoiceField(choices=TallyRemoval.choices)
+    contact = serializers.UUIDField(required=False, allow_null=True)
+
+
+class SlotRequestsField(serializers.DictField):
+    """{category: count}: only the request categories a slot counts, each at most once."""
+
+    child = StrictIntegerField(min_value=0, max_value=100_000)
+
+    def to_internal_value(self, data):
+        counts = super().to_internal_value(data)
+        unknown = sorted(set(counts) - set(SLOT_REQUEST_CATEGORIES))
+        if unknown:
+            raise serializers.ValidationError(
+                _("Unknown request category: %(codes)s (expected one of %(allowed)s).")
+                % {"codes": ", ".join(unknown), "allowed": ", ".join(SLOT_REQUEST_CATEGORIES)}
+            )
+        return counts
+
+
+def _funnel_count():
+    return StrictIntegerField(min_value=0, max_value=100_000, required=False)
+
+
+class SlotSaveDataSerializer(StrictSerializer):
+    session = serializers.UUIDField()
+    platform = serializers.SlugField(max_length=50)
+    starts_at = PlausibleDateTimeField()
+    ends_at = PlausibleDateTimeField()
+    profiles_spotted = _funnel_count()
+    messages_sent = _funnel_count()
+    conversations = _funnel_count()
+    requests = SlotRequestsField(required=False)
+    orientations = _funnel_count()
 
 
 class OperationSerializer(StrictSerializer):
     op = serializers.ChoiceField(choices=[(name, name) for name in OPERATIONS])
-    uuid = serializers.UUIDField()
-    base_version = StrictIntegerField(min_value=1, required=False)
-    client_created_at = PlausibleDateTimeField(required=False)
-    client_updated_at = PlausibleDateTimeField()
+    uuid = StrictUUIDField()
+    base_version = StrictIntegerField(min_value=1, max_value=ID_MAX, required=False)
+    client_created_at = PhoneTimeField(required=False)
+    client_updated_at = PhoneTimeField()
     data = serializers.DictField(required=False)
 
     DATA = {
@@ -140,6 +191,9 @@ class OperationSerializer(StrictSerializer):
         "session.start": SessionStartDataSerializer,
         "session.update": SessionUpdateDataSerializer,
         "session.end": SessionEndDataSerializer,
+        "tally.add": TallyAddDataSerializer,
+        "tally.remove": TallyRemoveDataSerializer,
+        "slot.save": SlotSaveDataSerializer,
     }
 
     def to_internal_value(self, data):
@@ -189,9 +243,68 @@ def check_operation(raw) -> dict:
     return _OPERATION.run_validation(raw)
 
 
-class PushRequestSerializer(serializers.Serializer):
-    sent_at = PlausibleDateTimeField(required=False, help_text="The phone's clock when it sent the batch.")
-    operations = serializers.ListField(child=OperationSerializer(), allow_empty=True)
+def _all_optional(serializer_class: type[serializers.Serializer], name: str) -> type:
+    """A copy of `serializer_class` whose fields are all optional (a `contact.update`'s data)."""
+    fields = {}
+    for field_name, field in serializer_class._declared_fields.items():
+        # DRF copies a field by calling its constructor again: change the arguments it keeps too.
+        optional = copy.deepcopy(field)
+        optional._kwargs["required"] = optional.required = False
+        fields[field_name] = optional
+    return type(name, (serializer_class,), {**fields, "__doc__": serializer_class.__doc__})
+
+
+ContactChangeDataSerializer = _all_optional(ContactDataSerializer, "ContactChangeDataSerializer")
+ContactChangeDataSerializer.__doc__ = "A `contact.update`'s data: only the fields that change."
+
+
+def _operation_variant(op: str, data: serializers.Serializer, *, base_version: bool) -> type:
+    """The schema of one kind of operation (the wire format checks them in OperationSerializer)."""
+    camel = "".join(part.title() for part in op.replace(".", "_").split("_"))
+    return type(
+        f"{camel}OperationSerializer",
+        (StrictSerializer,),
+        {
+            "__doc__": f"A `{op}` operation (docs/sync-protocol.md §2.1).",
+            "op": serializers.ChoiceField(choices=[(op, op)]),
+            "uuid": StrictUUIDField(),
+            "base_version": StrictIntegerField(min_value=1, max_value=ID_MAX, required=base_version),
+            "client_created_at": PhoneTimeField(required=False),
+            "client_updated_at": PhoneTimeField(),
+            "data": data,
+        },
+    )
+
+
+OPERATION_VARIANTS = {
+    "contact.create": _operation_variant("contact.create", ContactDataSerializer(), base_version=False),
+    "contact.update": _operation_variant(
+        "contact.update", ContactChangeDataSerializer(required=False), base_version=True
+    ),
+    "session.start": _operation_variant(
+        "session.start", SessionStartDataSerializer(required=False), base_version=False
+    ),
+    "session.update": _operation_variant(
+        "session.update", SessionUpdateDataSerializer(required=False), base_version=True
+    ),
+    "session.end": _operation_variant("session.end", SessionEndDataSerializer(), base_version=False),
+}
+
+
+class PushRequestSerializer(StrictSerializer):
+    """A batch (the schema only: the view checks the envelope, then each operation on its own)."""
+
+    sent_at = PhoneTimeField(
+        required=False,
+        allow_null=True,
+        help_text="The phone's clock when it sent the batch; at most 7 days ahead of the server's.",
+    )
+    operations = PolymorphicProxySerializer(
+        component_name="PushOperation",
+        serializers={op: variant() for op, variant in OPERATION_VARIANTS.items()},
+        resource_type_field_name="op",
+        many=True,
+    )
     device = DeviceStateSerializer(
         required=False, help_text="What the phone still holds: shown to coordinators before revoking it."
     )

@@ -11,11 +11,11 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from api.exceptions import error
+from api.schema import answers
 from api.serializers.devices import (
     DeviceSerializer,
     EnrolRequestSerializer,
     EnrolResponseSerializer,
-    ErrorSerializer,
     ReplacedDeviceSerializer,
 )
 from api.views.base import MaraudeAPIView
@@ -33,15 +33,11 @@ class EnrolView(MaraudeAPIView):
     @extend_schema(
         operation_id="devices_enrol",
         request=EnrolRequestSerializer,
-        responses={
-            201: EnrolResponseSerializer,
-            400: ErrorSerializer,
-            401: ErrorSerializer,
-            403: ErrorSerializer,
-            429: ErrorSerializer,
-        },
+        responses={201: EnrolResponseSerializer, **answers(400, 401, 403, 413, 415, 429, 503)},
         auth=[],
         summary="Sign in on a phone and receive a device token",
+        description="No session and no CSRF token. 401 `invalid_credentials`, 403 `role_not_allowed`, "
+        "429 `login_locked` / `throttled` (10 a minute per address). See docs/sync-protocol.md §1.",
     )
     def post(self, request):
         form = EnrolRequestSerializer(data=request.data)
@@ -82,6 +78,7 @@ class EnrolView(MaraudeAPIView):
                     "username": user.get_username(),
                     "role": user.role,
                     "team": {"id": team.pk, "name": team.name} if team else None,
+                    "language": user.language,
                 },
                 "server_time": timezone.now(),
                 "edit_window_hours": window,
@@ -101,7 +98,12 @@ class DeviceListView(MaraudeAPIView):
     authentication_classes = [SessionAuthentication]
     permission_classes = [IsDeviceManager]
 
-    @extend_schema(operation_id="devices_list", responses={200: DeviceSerializer(many=True)})
+    @extend_schema(
+        operation_id="devices_list",
+        responses={200: DeviceSerializer(many=True), **answers(403, 503)},
+        summary="The devices of the coordinator's organisation (administrators: all)",
+        description="Session-authenticated (a coordinator's browser): 403 otherwise.",
+    )
     def get(self, request):
         devices_qs = access.devices_manageable_by(request.user)
         return Response(DeviceSerializer(devices_qs, many=True).data)
@@ -114,7 +116,9 @@ class DeviceRevokeView(MaraudeAPIView):
     @extend_schema(
         operation_id="devices_revoke",
         request=None,
-        responses={200: DeviceSerializer, 404: ErrorSerializer},
+        responses={200: DeviceSerializer, **answers(403, 404, 413, 503)},
+        summary="Revoke a lost or stolen phone: its next call answers 410 and it wipes itself",
+        description="Session-authenticated, with the CSRF token. Audited in the journal.",
     )
     def post(self, request, pk):
         device = access.access_device(request.user, pk)

@@ -8,16 +8,16 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import permissions, serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from api import sync_items
 from api.authentication import DeviceTokenAuthentication
 from api.exceptions import BatchTooLarge, InvalidCursor
-from api.serializers.devices import DeviceStateSerializer, ErrorSerializer, RevokedSerializer
-from api.serializers.fields import PlausibleDateTimeField
+from api.schema import answers
+from api.serializers.devices import DeviceStateSerializer
+from api.serializers.fields import PhoneTimeField
 from api.serializers.sync_push import (
     PushRequestSerializer,
     PushResponseSerializer,
@@ -32,7 +32,6 @@ from outreach.services.sync_push import push
 
 PULL_DEFAULT_LIMIT = 500
 PULL_MAX_LIMIT = 1000
-AUTH_ERRORS = {401: ErrorSerializer, 410: RevokedSerializer}
 
 
 class DeviceAPIView(MaraudeAPIView):
@@ -57,20 +56,23 @@ def _invalid(errors: dict) -> serializers.ValidationError:
 
 
 class PushView(DeviceAPIView):
-    parser_classes = [JSONParser]
+    @property
+    def max_body_bytes(self) -> int:
+        return settings.SYNC_PUSH_MAX_BYTES
+
+    def body_too_large(self) -> BatchTooLarge:
+        return _too_large()
 
     @extend_schema(
         operation_id="sync_push",
         request=PushRequestSerializer,
-        responses={200: PushResponseSerializer, 400: ErrorSerializer, 413: ErrorSerializer, **AUTH_ERRORS},
+        responses={200: PushResponseSerializer, **answers(400, 401, 410, 413, 415, 503)},
         summary="Send a batch of operations; one result per operation",
+        description="At most 500 operations and 1 MiB (413 `batch_too_large` beyond). Whatever is wrong "
+        "with one operation is answered in its result (`rejected`), never as a 400: see "
+        "docs/sync-protocol.md §2.",
     )
     def post(self, request):
-        length = request.META.get("CONTENT_LENGTH") or "0"
-        if (length.isdigit() and int(length) > settings.SYNC_PUSH_MAX_BYTES) or len(
-            request.body
-        ) > settings.SYNC_PUSH_MAX_BYTES:
-            raise _too_large()
         body = request.data
         if not isinstance(body, dict):
             raise _invalid({"non_field_errors": [_("Send a JSON object with an `operations` list.")]})
@@ -85,7 +87,7 @@ class PushView(DeviceAPIView):
         sent_at = None
         if body.get("sent_at") is not None:
             try:
-                sent_at = PlausibleDateTimeField().run_validation(body["sent_at"])
+                sent_at = PhoneTimeField().run_validation(body["sent_at"])
             except serializers.ValidationError as exc:
                 raise _invalid({"sent_at": exc.detail}) from None
         state = None
@@ -144,10 +146,20 @@ def _result(result) -> dict:
     return answer
 
 
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "integer"}, {"type": "string"}],
+        "description": "An integer for `hotspot` and `partner` items; a code or a UUID otherwise.",
+    }
+)
+class PullItemIdField(serializers.Field):
+    pass
+
+
 class PullItemSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=[(t, t) for t in sync_items.BY_TYPE])
     op = serializers.ChoiceField(choices=[("upsert", "upsert"), ("delete", "delete")])
-    id = serializers.CharField()
+    id = PullItemIdField()
     data = serializers.DictField(allow_null=True)
 
 
@@ -157,7 +169,9 @@ class PullView(DeviceAPIView):
         parameters=[
             OpenApiParameter("cursor", OpenApiTypes.STR, description="Opaque; omit for a full snapshot."),
             OpenApiParameter(
-                "limit", OpenApiTypes.INT, description=f"1–{PULL_MAX_LIMIT}, default {PULL_DEFAULT_LIMIT}."
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": PULL_MAX_LIMIT, "default": PULL_DEFAULT_LIMIT},
+                description=f"Items per page: 1–{PULL_MAX_LIMIT}, default {PULL_DEFAULT_LIMIT}.",
             ),
         ],
         responses={
@@ -172,10 +186,11 @@ class PullView(DeviceAPIView):
                     "server_time": serializers.DateTimeField(),
                 },
             ),
-            400: ErrorSerializer,
-            **AUTH_ERRORS,
+            **answers(400, 401, 410, 503),
         },
         summary="Everything the device needs offline that changed since the cursor",
+        description="Without `cursor` a full snapshot, paged; then what changed since the cursor. "
+        "400 `invalid_cursor`: pull again without one. See docs/sync-protocol.md §3.",
     )
     def get(self, request):
         raw_limit = request.query_params.get("limit") or str(PULL_DEFAULT_LIMIT)
@@ -197,7 +212,7 @@ class PullView(DeviceAPIView):
                     {
                         "type": item.type,
                         "op": item.op,
-                        "id": item.key,
+                        "id": sync_items.item_id(item.type, item.key),
                         "data": sync_items.BY_TYPE[item.type](item.obj) if item.obj is not None else None,
                     }
                     for item in page.items

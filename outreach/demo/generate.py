@@ -33,10 +33,13 @@ from outreach.models import (
     PartnerService,
     PlatformCategory,
     RouteStop,
+    SlotRequest,
+    TallyMark,
     Team,
     Territory,
     User,
 )
+from outreach.models.counts import SLOT_REQUEST_CATEGORIES
 from outreach.rules.contacts import ContactRefs, validate_contact
 from outreach.timebands import PARIS, hour_band, service_date
 
@@ -397,6 +400,39 @@ def _insert_contacts(rows: list[tuple[Contact, list[int], list[int], list[int]]]
         )
 
 
+def _field_counts(rng: random.Random, sessions: list[OutreachSession]) -> None:
+    """Head count taps on past street nights; requests and orientations in past digital slots."""
+    done = [s for s in sessions if s.status == SessionStatus.DONE]
+    marks = []
+    for session in done:
+        if session.kind != SessionKind.STREET:
+            continue
+        span = int((session.ended_at - session.started_at).total_seconds())
+        for _ in range(rng.randint(0, 12)):
+            marks.append(
+                TallyMark(
+                    uuid=_uuid(rng),
+                    session_id=session.pk,
+                    age_band=_weighted(rng, [("13_14", 2), ("15_17", 5), ("18_21", 2), ("unknown", 1)]),
+                    gender=_weighted(rng, [("girl", 6), ("boy", 3), ("unknown", 1)]),
+                    tapped_at=session.started_at + dt.timedelta(seconds=rng.randrange(max(span, 1))),
+                )
+            )
+    bulk_insert(TallyMark, marks)
+    slots = list(DigitalSlot.objects.filter(session__in=[s.pk for s in done]).order_by("pk"))
+    requests = []
+    for slot in slots:
+        left = slot.conversations
+        for category in rng.sample(SLOT_REQUEST_CATEGORIES, k=2):
+            n = rng.randint(0, left)
+            left -= n
+            if n:
+                requests.append(SlotRequest(slot=slot, category=category, count=n))
+        slot.orientations = rng.randint(0, slot.conversations // 2)
+    DigitalSlot.objects.bulk_update(slots, ["orientations"], batch_size=CHUNK)
+    bulk_insert(SlotRequest, requests)
+
+
 def build_demo(
     *,
     contacts: int = 3000,
@@ -412,6 +448,8 @@ def build_demo(
     with transaction.atomic():
         teams = _world(rng, summary)
         sessions = _sessions(rng, teams, until=until, months=months)
+        # Its own generator: the contacts below stay the same whatever the counts draw.
+        _field_counts(random.Random(seed + 1), sessions)
     summary.sessions = len(sessions)
     batch: list = []
     for row in _contacts(rng, sessions, contacts):

@@ -1,5 +1,6 @@
 from outreach.models.accounts import Invitation, PasskeyDevice, RecoveryCode, RecoveryCodeDevice
 from outreach.models.contacts import Contact, Orientation
+from outreach.models.counts import SlotRequest, TallyMark
 from outreach.models.custom_fields import CustomField, CustomFieldChoice
 from outreach.models.devices import Device
 from outreach.models.funding import FundingAgreement
@@ -50,8 +51,10 @@ __all__ = [
     "RollupLedger",
     "RouteStop",
     "SessionTally",
+    "SlotRequest",
     "SummaryFrequency",
     "SyncReceipt",
+    "TallyMark",
     "Team",
     "Territory",
     "User",

@@ -122,6 +122,9 @@ class Contact(models.Model):
     )
     clock_flagged = models.BooleanField(_("device clock flagged"), default=False)
     version = models.PositiveIntegerField(_("version"), default=1)
+    # SHA-256 of the contact.create that made the record (docs/sync-protocol.md §2.3): a replay
+    # of it is a duplicate, another create with this UUID a conflict. Empty: not made by a push.
+    create_digest = models.CharField(max_length=64, blank=True, default="", db_default="", editable=False)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
     class Meta:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -188,9 +189,14 @@ class DigitalSlot(models.Model):
     )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
+    # Phones create slots offline: the UUID is drawn on the phone, as for contacts.
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     profiles_spotted = models.PositiveIntegerField(_("profiles or ads spotted"), default=0)
     messages_sent = models.PositiveIntegerField(_("messages sent"), default=0)
     conversations = models.PositiveIntegerField(_("conversations established"), default=0)
+    orientations = models.PositiveIntegerField(_("orientations to a partner service"), default=0)
+    # When the phone last changed the counts: a late replay of older counts never wins.
+    changed_on_device_at = models.DateTimeField(_("changed on the device"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("digital slot")
@@ -198,10 +204,28 @@ class DigitalSlot(models.Model):
         ordering = ["session", "starts_at"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="digitalslot_period_valid"),
+            # An orientation follows a conversation (outreach/services/digital_funnel.py).
+            models.CheckConstraint(
+                condition=Q(orientations__lte=F("conversations")), name="digitalslot_orientations_follow"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.platform} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
+    def clean(self) -> None:
+        """The funnel rule for forms (admin): requests and orientations come out of conversations."""
+        from outreach.models.counts import funnel_errors  # counts.py points back here by name
+
+        requests = {r.category: r.count for r in self.requests.all()} if self.pk else {}
+        errors = funnel_errors(
+            conversations=self.conversations or 0, requests=requests, orientations=self.orientations or 0
+        )
+        if errors:
+            # Requests are not a field of the slot's own form: they are said about the whole slot.
+            raise ValidationError(
+                {("orientations" if k == "orientations" else NON_FIELD_ERRORS): v for k, v in errors.items()}
+            )
 
 
 class SessionTally(models.Model):

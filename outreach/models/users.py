@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
@@ -55,6 +56,13 @@ class User(AbstractUser):
         null=True,
         blank=True,
         related_name="members",
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The field app's language for this account; empty: the phone's language."),
     )
 
     objects = UserManager()

@@ -11,14 +11,41 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from outreach.choices import MINOR_AGE_BANDS, AgeBand, Gender, PartnerCategory, SessionKind, YesNoUnknown
+from outreach.choices import (
+    MINOR_AGE_BANDS,
+    AgeBand,
+    Gender,
+    PartnerCategory,
+    RequestCategory,
+    SessionKind,
+    YesNoUnknown,
+)
 from outreach.models import Action, Concern, PlatformCategory, Team
+from outreach.models.counts import SLOT_REQUEST_CATEGORIES
 from outreach.reporting import custom_fields, disclosure
 from outreach.reporting.aggregate import RawCounts, ReportScope, load_counts
 from outreach.reporting.periods import Period, bucket_start, series_buckets
 from outreach.reporting.territories import TerritoryTree
 from outreach.timebands import HourBand
+
+# The digital funnel's stages: report cell, roll-up dimension (requests are summed from categories).
+DIGITAL_STAGES = [
+    ("dig:spotted", "slot_spotted"),
+    ("dig:messages", "slot_messages"),
+    ("dig:conversations", "slot_conversations"),
+    ("dig:requests", None),
+    ("dig:orientations", "slot_orientations"),
+]
+DIGITAL_STAGE_LABELS = [
+    ("dig:spotted", gettext_lazy("Profiles or ads spotted")),
+    ("dig:messages", gettext_lazy("Messages sent")),
+    ("dig:conversations", gettext_lazy("Conversations established")),
+    ("dig:requests", gettext_lazy("Requests")),
+    ("dig:orientations", gettext_lazy("Orientations")),
+]
+SLOT_REQUEST_CHOICES = [(c, label) for c, label in RequestCategory.choices if c in SLOT_REQUEST_CATEGORIES]
 
 KINDS = [
     (SessionKind.STREET.value, SessionKind.STREET.label),
@@ -173,6 +200,14 @@ def build_report(
     add("persons_again", raw.persons_met_again)
     add("oriented", _sum(raw, "oriented"))
     add("conversation", _sum(raw, "conversation"))
+    # The digital funnel entered per platform and slot; requests partition by category.
+    for key, dimension in DIGITAL_STAGES:
+        if dimension:
+            add(key, sum(n for (_t, _k, dim, _v), n in raw.cells.items() if dim == dimension))
+    for code, _label in SLOT_REQUEST_CHOICES:
+        add(f"dig_req:{code}", _sum(raw, "slot_requests", code))
+    add("dig:requests", sum(system.values[f"dig_req:{code}"] for code, _l in SLOT_REQUEST_CHOICES))
+    system.relate("dig:requests", [f"dig_req:{code}" for code, _l in SLOT_REQUEST_CHOICES])
 
     concerns = [(c.code, c.label) for c in Concern.objects.all()]
     actions = [(a.code, a.label) for a in Action.objects.all()]
@@ -264,13 +299,29 @@ def build_report(
                 f"hours:{kind}", _("Outreach hours — %(kind)s") % {"kind": label}, round(minutes[kind] / 60)
             )
         )
-    spotted = sum(n for (_t, _k, dim, _v), n in raw.cells.items() if dim == "slot_spotted")
-    activity.append(Figure("spotted", _("Online profiles or ads spotted"), spotted))
+    # Profiles spotted are in the digital funnel, under disclosure control with its other stages.
 
     def breakdown(code, title, prefix, choices, base="contacts", base_label=None):
         figures = [fig(f"{prefix}:{c}", str(label), base) for c, label in choices]
         return Breakdown(code, str(title), figures, str(base_label or _("share of contacts")))
 
+    funnel = Breakdown(
+        "funnel",
+        str(_("From meeting to orientation")),
+        [
+            fig("met", _("Met or seen (contacts and head counts)"), "met"),
+            fig("level:exchange", _("Exchanged with"), "met"),
+            fig("followup", _("Followed up (met again)"), "met"),
+            fig("oriented", _("Oriented to a partner service"), "met"),
+        ],
+        str(_("share of young people met")),
+    )
+    digital_funnel = Breakdown(
+        "digital_funnel",
+        str(_("Digital outreach funnel")),
+        [fig(key, str(label), "dig:spotted") for key, label in DIGITAL_STAGE_LABELS],
+        str(_("share of profiles or ads spotted")),
+    )
     breakdowns = [
         breakdown("kind", _("Street and digital"), "kind", KINDS),
         breakdown("level", _("Degree of contact"), "level", partitions[0][2]),
@@ -289,6 +340,16 @@ def build_report(
             _("share of digital contacts"),
         ),
         breakdown("hour", _("Hour band of the night"), "hour", HourBand.choices),
+        funnel,
+        digital_funnel,
+        breakdown(
+            "digital_requests",
+            _("Digital requests by category"),
+            "dig_req",
+            SLOT_REQUEST_CHOICES,
+            "dig:requests",
+            _("share of requests"),
+        ),
     ]
     for own in own_fields:
         figures = [fig(cell, str(label)) for cell, label in custom_fields.figures(own)]

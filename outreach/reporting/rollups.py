@@ -35,6 +35,8 @@ from outreach.models import (
     PersonRollup,
     RollupLedger,
     SessionTally,
+    SlotRequest,
+    TallyMark,
     Team,
 )
 from outreach.reporting import custom_fields
@@ -185,14 +187,21 @@ def compute_session_cells(where: Q) -> Counter:
     session_q = _prefixed(where, "session__") & Q(session__status=SessionStatus.DONE)
     tallies = SessionTally.objects.filter(session_q).order_by()
     _add(cells, tallies.values(*skeys, "level").annotate(n=Sum("count")), "session__", "tally", "level")
+    # Taps still counting: an undone tap never happened, a promoted one is counted as its contact.
+    taps = TallyMark.objects.filter(session_q, removal="").order_by()
+    _add(cells, taps.values(*skeys, "level").annotate(n=Count("id")), "session__", "tally", "level")
     slots = DigitalSlot.objects.filter(session_q).order_by()
     for dimension, field in (
         ("slot_spotted", "profiles_spotted"),
         ("slot_messages", "messages_sent"),
         ("slot_conversations", "conversations"),
+        ("slot_orientations", "orientations"),
     ):
         rows = slots.values(*skeys, "platform__code").annotate(n=Sum(field))
         _add(cells, [r for r in rows if r["n"]], "session__", dimension, "platform__code")
+    requests = SlotRequest.objects.filter(_prefixed(session_q, "slot__")).order_by()
+    rows = requests.values(*_key_fields("slot__session__"), "category").annotate(n=Sum("count"))
+    _add(cells, rows, "slot__session__", "slot_requests", "category")
     return cells
 
 

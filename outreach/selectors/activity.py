@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from outreach import access
-from outreach.models import Contact, OutreachSession, Territory, User
+from outreach.models import Contact, OutreachSession, TallyMark, Territory, User
 
 CONTACT_ROWS_LIMIT = 300
 
@@ -49,6 +50,18 @@ def activity_sessions(*, user: User, filters: ActivityFilter) -> QuerySet[Outrea
         .annotate(
             contact_count=Count("contacts", distinct=True),
             exchange_count=Count("contacts", filter=Q(contacts__level="exchange"), distinct=True),
+            # Taps still counting (an undone one never counted, a promoted one is its contact).
+            # A subquery, not a second join: contacts × taps rows would multiply on busy nights.
+            tap_count=Coalesce(
+                Subquery(
+                    TallyMark.objects.filter(session=OuterRef("pk"), removal="")
+                    .order_by()
+                    .values("session")
+                    .annotate(n=Count("id"))
+                    .values("n")
+                ),
+                0,
+            ),
         )
         .order_by("-service_date", "-planned_start")
     )

@@ -129,7 +129,9 @@ class Scope:
                 Prefetch("route_stops", queryset=RouteStop.objects.order_by("position")),
                 Prefetch(
                     "digital_slots",
-                    queryset=DigitalSlot.objects.select_related("platform").order_by("starts_at"),
+                    queryset=DigitalSlot.objects.select_related("platform")
+                    .prefetch_related("requests")
+                    .order_by("starts_at"),
                 ),
             )
         )

@@ -19,6 +19,7 @@ from outreach.models.custom_fields import CustomFieldTarget
 from outreach.rules.contacts import CleanContact, ContactInvalid, ContactRefs, validate_contact
 from outreach.rules.edit_window import editable_until
 from outreach.services import contact_events, custom_values
+from outreach.services.bulk_insert import insert_rows, insert_values
 from outreach.services.sync_context import OpConflict, OpRejected, PushContext, rejected
 from outreach.timebands import hour_band, service_date
 
@@ -34,6 +35,7 @@ class NewContact:
     data: dict[str, Any]
     client_updated_at: dt.datetime
     client_created_at: dt.datetime | None = None
+    digest: str = ""  # of the create's content, to tell a replay from another create (§2.3)
 
 
 def record_contact(
@@ -92,7 +94,7 @@ def create_contacts(*, ctx: PushContext, items: list[NewContact]) -> list[tuple[
     if pending:
         try:
             with transaction.atomic():
-                Contact.objects.bulk_create([contact for _, contact, _ in pending])
+                insert_rows(Contact, [contact for _, contact, _ in pending])
                 if any(contact.pk is None for _, contact, _ in pending):
                     raise _NoIds
                 _write_links([(contact, links) for _, contact, links in pending], replace=False)
@@ -138,6 +140,7 @@ def _prepare(ctx: PushContext, item: NewContact) -> tuple[Contact, dict[str, lis
         client_updated_at=item.client_updated_at,
         clock_skew_seconds=ctx.clock.skew_seconds,
         clock_flagged=ctx.clock.flagged,
+        create_digest=item.digest,
     )
     links = _check(ctx, contact, item.data, existing=None)
     return contact, links
@@ -332,15 +335,15 @@ def _write_links(rows: list[tuple[Contact, dict[str, list]]], *, replace: bool) 
             continue
         if replace:
             through.objects.filter(contact_id__in=[c.pk for c, _ in changed]).delete()
-        through.objects.bulk_create(
-            [through(contact_id=c.pk, **{column: item.pk}) for c, items in changed for item in items]
+        insert_values(
+            through, ("contact_id", column), [(c.pk, item.pk) for c, items in changed for item in items]
         )
     changed = [(contact, links["orientations"]) for contact, links in rows if "orientations" in links]
     if changed:
         if replace:
             Orientation.objects.filter(contact_id__in=[c.pk for c, _ in changed]).delete()
-        Orientation.objects.bulk_create(
-            [Orientation(contact_id=c.pk, partner_id=pk) for c, pks in changed for pk in pks]
+        insert_values(
+            Orientation, ("contact_id", "partner_id"), [(c.pk, pk) for c, pks in changed for pk in pks]
         )
     if replace:
         for contact, _ in rows:

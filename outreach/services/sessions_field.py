@@ -7,10 +7,12 @@ import uuid as uuid_lib
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from outreach.choices import SessionStatus
-from outreach.models import DigitalSlot, OutreachSession, SessionTally, Team
+from outreach.models import DigitalSlot, OutreachSession, SessionTally, SlotRequest, Team
+from outreach.models.counts import funnel_errors
 from outreach.models.custom_fields import CustomFieldTarget
 from outreach.reporting import rollups
 from outreach.rules.reasons import RecordInvalid
@@ -21,6 +23,8 @@ from outreach.timebands import service_date
 
 CREATED, DUPLICATE, UPDATED = "created", "duplicate", "updated"
 DEFAULT_AD_HOC_LENGTH = dt.timedelta(hours=4)
+# A night's outreach, however long, ends within a day of its start (docs/sync-protocol.md §2.1).
+MAX_AD_HOC_LENGTH = dt.timedelta(hours=24)
 DEBRIEF_FIELDS = (
     "young_people_seen",
     "atmosphere",
@@ -93,6 +97,8 @@ def _create_ad_hoc(*, ctx, uuid, data, started_at) -> tuple[str, OutreachSession
     planned_end = data.get("planned_end") or started_at + DEFAULT_AD_HOC_LENGTH
     if planned_end <= started_at:
         errors["planned_end"] = [_("The end must come after the start.")]
+    elif planned_end > started_at + MAX_AD_HOC_LENGTH:
+        errors["planned_end"] = [_("A session ends at most 24 hours after its start.")]
     if errors:
         raise OpRejected("invalid", errors)
     team = Team.objects.get(pk=team_id)
@@ -250,10 +256,21 @@ def _update_slots(session: OutreachSession, slots: list[dict[str, Any]]) -> None
             _("Unknown slot(s) for this session: %s.") % ", ".join(unknown),
         )
     changed = []
+    request_rows = (
+        SlotRequest.objects.filter(slot__session=session).values("slot_id").annotate(n=Sum("count"))
+    )
+    requests = {row["slot_id"]: row["n"] for row in request_rows}
     for item in slots:
         slot = known[item["id"]]
         for name in ("profiles_spotted", "messages_sent", "conversations"):
             if name in item:
                 setattr(slot, name, item[name])
+        errors = funnel_errors(
+            conversations=slot.conversations,
+            requests={"all": requests.get(slot.pk, 0)},
+            orientations=slot.orientations,
+        )
+        if errors:
+            raise OpRejected("invalid", {f"digital_slots.{item['id']}.{k}": v for k, v in errors.items()})
         changed.append(slot)
     DigitalSlot.objects.bulk_update(changed, ["profiles_spotted", "messages_sent", "conversations"])

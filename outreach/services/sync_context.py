@@ -114,7 +114,8 @@ class PushContext:
                 session_uuids.add(data["session"])
             if data.get("hotspot"):
                 hotspot_ids.add(data["hotspot"])
-            partner_ids.update(data.get("orientations") or [])
+            if op["op"].startswith("contact."):  # a digital slot's `orientations` is a count
+                partner_ids.update(data.get("orientations") or [])
         contact_uuids = {op["uuid"] for op in operations if op["op"].startswith("contact.")}
         team_ids = set(access.team_ids_of(actor))
         contacts = {}

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from outreach import access
 from outreach.choices import SessionKind
+from outreach.selectors import field_counts
 from outreach.selectors import planning as planning_selectors
 from outreach.services import planning
 from outreach.timebands import PARIS
@@ -67,6 +68,8 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "session": session,
             "route": planning_selectors.session_route(session),
+            "head_counts": field_counts.head_counts(session) if session.kind == "street" else None,
+            "slots": field_counts.slot_funnels(session) if session.kind == "digital" else None,
             "can_plan": access.sessions_manageable_by(request.user).filter(pk=pk).exists(),
         },
     )

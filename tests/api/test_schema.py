@@ -27,3 +27,62 @@ def test_the_docs_page_has_no_inline_script():
     html = response.content.decode()
     inline = [m for m in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S) if m[1].strip()]
     assert inline == []
+
+
+def _schema() -> dict:
+    response = Client().get("/api/schema/?format=json")
+    assert response.status_code == 200
+    return response.json()
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "codes"),
+    [
+        ("/api/v1/devices/enrol", "post", {"201", "400", "401", "403", "413", "415", "429", "503"}),
+        ("/api/v1/sync/push", "post", {"200", "400", "401", "410", "413", "415", "503"}),
+        ("/api/v1/sync/pull", "get", {"200", "400", "401", "410", "503"}),
+        ("/api/v1/devices/", "get", {"200", "403", "503"}),
+        ("/api/v1/devices/{id}/revoke", "post", {"200", "403", "404", "413", "503"}),
+    ],
+)
+def test_the_schema_lists_every_answer_of_each_endpoint(path, method, codes):
+    assert set(_schema()["paths"][path][method]["responses"]) == codes
+
+
+def test_the_schema_states_the_constraints_the_server_enforces():
+    schema = _schema()
+    components = schema["components"]["schemas"]
+    strict = [
+        "EnrolRequest",
+        "PushRequest",
+        "DeviceState",
+        "ContactData",
+        "ContactChangeData",
+        "ContactCreateOperation",
+        "ContactUpdateOperation",
+        "SessionStartOperation",
+        "SessionUpdateOperation",
+        "SessionEndOperation",
+        "SessionStartData",
+        "SessionUpdateData",
+        "SessionEndData",
+        "Tally",
+        "SlotCounts",
+    ]
+    for name in strict:
+        assert components[name]["additionalProperties"] is False, name
+    enrol = components["EnrolRequest"]["properties"]
+    assert all(enrol[name]["minLength"] == 1 for name in ("username", "password", "label"))
+    assert components["PushRequest"]["properties"]["operations"]["maxItems"] == 500
+    contact = components["ContactData"]["properties"]
+    code = contact["person_code"]["oneOf"][0]  # or "" (none)
+    assert (code["minLength"], code["maxLength"], code["pattern"]) == (2, 16, r"^[A-Z0-9][A-Z0-9-]{1,15}$")
+    assert contact["note"]["maxLength"] == 500
+    assert set(components["ContactData"]["required"]) >= {"session", "occurred_at", "age_band", "gender"}
+    assert "required" not in components["ContactChangeData"]
+    assert set(components["ContactUpdateOperation"]["required"]) >= {"base_version", "client_updated_at"}
+    (limit,) = [p for p in schema["paths"]["/api/v1/sync/pull"]["get"]["parameters"] if p["name"] == "limit"]
+    assert (limit["schema"]["minimum"], limit["schema"]["maximum"]) == (1, 1000)
+    assert schema["paths"]["/api/v1/sync/push"]["post"]["requestBody"]["content"].keys() == {
+        "application/json"
+    }

@@ -37,6 +37,7 @@ def test_enrol_returns_a_token_the_server_keeps_only_as_its_digest():
         "username": worker.username,
         "role": "worker",
         "team": {"id": worker.team_id, "name": worker.team.name},
+        "language": "",
     }
     assert body["edit_window_hours"] == 72
     assert JournalEntry.objects.filter(event="device_enrolled", actor=worker).exists()

@@ -90,10 +90,10 @@ def test_the_first_pull_is_a_snapshot_of_everything_the_device_needs(world):
     assert concerns["running_away"]["label_fr"] == "Fugue"
     assert concerns["running_away"]["label_en"] == "Running away"
     assert len(keys(items, "action")) == 10 and len(keys(items, "platform")) == 6
-    assert keys(items, "hotspot") == {("hotspot", str(world["mine"].pk))}
+    assert keys(items, "hotspot") == {("hotspot", world["mine"].pk)}
     assert keys(items, "partner") == {
-        ("partner", str(world["near"].pk)),
-        ("partner", str(world["national"].pk)),
+        ("partner", world["near"].pk),
+        ("partner", world["national"].pk),
     }
     sessions = {i["id"]: i["data"] for i in items if i["type"] == "session" and i["data"]}
     assert keys(items, "session") == {
@@ -130,7 +130,7 @@ def test_after_the_snapshot_only_changes_come(world):
     op = contact_create(world["planned"])
     assert statuses(push(client, [op])) == ["created"]
     items, cursor, _ = pull_all(client, cursor)
-    assert keys(items) == {("hotspot", str(new_hotspot.pk)), ("contact", op["uuid"])}
+    assert keys(items) == {("hotspot", new_hotspot.pk), ("contact", op["uuid"])}
     items, _, _ = pull_all(client, cursor)
     assert items == []
 
@@ -149,12 +149,12 @@ def test_deletions_and_retirements_come_as_tombstones(world):
     concern.save()
     items, _, _ = pull_all(client, cursor)
     by_key = {(i["type"], i["id"]): i for i in items}
-    assert by_key[("hotspot", str(world["mine"].pk))]["op"] == "delete"
+    assert by_key[("hotspot", world["mine"].pk)]["op"] == "delete"
     assert by_key[("session", str(world["planned"].uuid))]["op"] == "delete"
-    assert by_key[("partner", str(near_pk))] == {
+    assert by_key[("partner", near_pk)] == {
         "type": "partner",
         "op": "delete",
-        "id": str(near_pk),
+        "id": near_pk,
         "data": None,
     }
     retired = by_key[("concern", "health")]
@@ -285,3 +285,23 @@ def test_a_cursor_older_than_the_kept_change_log_must_start_over(world):
     items, cursor, _ = pull_all(client)  # a fresh snapshot works, and so does its cursor
     assert ("contact", op["uuid"]) in keys(items)
     assert client.get(PULL, {"cursor": cursor}).status_code == 200
+
+
+def test_every_item_id_has_its_documented_type(world):
+    """Hotspot and partner ids are integers, as `route[].hotspot` and a contact's `hotspot`."""
+    push(world["client"], [contact_create(world["planned"], hotspot=world["mine"].pk)])
+    items, _, _ = pull_all(world["client"])
+    for item in items:
+        data = item["data"] or {}  # a delete carries no data
+        if item["type"] in ("hotspot", "partner"):
+            assert type(item["id"]) is int and item["id"] == data.get("id", item["id"]), item
+        elif item["type"] in ("session", "contact"):
+            assert type(item["id"]) is str and item["id"] == data.get("uuid", item["id"]), item
+        else:
+            assert type(item["id"]) is str and item["id"] == data.get("code", item["id"]), item
+    hotspot_ids = {i["id"] for i in items if i["type"] == "hotspot"}
+    route = next(i for i in items if i["id"] == str(world["planned"].uuid))["data"]["route"]
+    assert [stop["hotspot"] for stop in route] == [world["mine"].pk]
+    assert {stop["hotspot"] for stop in route} <= hotspot_ids
+    contacts = [i for i in items if i["type"] == "contact"]  # an item may come twice
+    assert contacts and all(c["data"]["hotspot"] in hotspot_ids for c in contacts)

@@ -93,3 +93,18 @@ def test_demo_staff_pass_the_second_factor_with_the_printed_code(settings, clien
 
     assert response.status_code == 302 and response["Location"] == "/planning/"
     assert client.get("/planning/").status_code == 200
+
+
+def test_demo_nights_have_head_counts_and_digital_funnels_that_add_up():
+    from django.db.models import Sum
+
+    from outreach.models import DigitalSlot, SlotRequest, TallyMark
+
+    build_demo(contacts=200, months=2, seed=5, until=UNTIL)
+    assert TallyMark.objects.filter(session__kind="street", session__status=SessionStatus.DONE).exists()
+    assert not TallyMark.objects.exclude(session__status=SessionStatus.DONE).exists()
+    assert SlotRequest.objects.exists()
+    assert DigitalSlot.objects.filter(orientations__gt=0).exists()
+    for slot in DigitalSlot.objects.annotate(asked=Sum("requests__count")):
+        assert (slot.asked or 0) <= slot.conversations
+        assert slot.orientations <= slot.conversations

@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "76a061e4a56c";
+const VERSION = "26cc9868091e";
 const PRECACHE = [
   "/app/",
   "/manifest.json",
@@ -12,6 +12,7 @@ const PRECACHE = [
   "/static/frontend_pwa/js/api.js",
   "/static/frontend_pwa/js/app.js",
   "/static/frontend_pwa/js/codes.js",
+  "/static/frontend_pwa/js/counts.js",
   "/static/frontend_pwa/js/crypto.js",
   "/static/frontend_pwa/js/custom-fields.js",
   "/static/frontend_pwa/js/db.js",
@@ -29,10 +30,12 @@ const PRECACHE = [
   "/static/frontend_pwa/js/views/contact.js",
   "/static/frontend_pwa/js/views/directory.js",
   "/static/frontend_pwa/js/views/enrol.js",
+  "/static/frontend_pwa/js/views/funnel.js",
   "/static/frontend_pwa/js/views/recent.js",
   "/static/frontend_pwa/js/views/session.js",
   "/static/frontend_pwa/js/views/signin.js",
   "/static/frontend_pwa/js/views/sync.js",
+  "/static/frontend_pwa/js/views/tallies.js",
   "/static/frontend_pwa/js/views/unlock.js",
   "/static/frontend_pwa/icons/icon-192.png",
 ];

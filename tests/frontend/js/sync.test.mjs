@@ -158,7 +158,7 @@ test("after a complete snapshot, server copies it did not send are dropped, neve
   server.handler = refusingWith({
     snapshot: true,
     complete: true,
-    items: [{ type: "hotspot", op: "upsert", id: "1", data: { id: 1, name: "Gare" } }],
+    items: [{ type: "hotspot", op: "upsert", id: 1, data: { id: 1, name: "Gare" } }],
   });
 
   assert.equal(await sync.syncNow("test"), true);
@@ -168,6 +168,23 @@ test("after a complete snapshot, server copies it did not send are dropped, neve
   assert.ok(await db.get("ref:hotspot:1"));
   assert.ok(await db.get(`session:${active}`), "the session under way stays");
   assert.ok(await db.get(`contact:${queued.uuid}`), "the refused contact stays, to be fixed");
+});
+
+test("hotspot and partner items carry integer ids, as routes and contacts refer to them", async () => {
+  await db.putMany([["ref:partner:9", { id: 9, name: "Fermé" }]]);
+  server.handler = refusingWith({
+    items: [
+      { type: "hotspot", op: "upsert", id: 7, data: { id: 7, name: "Gare" } },
+      { type: "partner", op: "delete", id: 9, data: null },
+    ],
+  });
+
+  assert.equal(await sync.syncNow("test"), true);
+
+  const hotspot = await db.get("ref:hotspot:7");
+  assert.equal(hotspot.id, 7);
+  assert.equal(typeof hotspot.id, "number");
+  assert.equal(await db.get("ref:partner:9"), undefined);
 });
 
 test("the pruning rule keeps what is received, queued or under way", () => {

@@ -2,7 +2,7 @@
 // the local store; nothing a worker types is kept only in memory once saved.
 
 import { bus, get, isStorageFull, isUnlocked, metaGet, metaSet, wipe } from "./db.js";
-import { setLang, t } from "./i18n.js";
+import { preferred, setLang, t } from "./i18n.js";
 import * as ledger from "./ledger.js";
 import * as lock from "./lock.js";
 import * as notices from "./notices.js";
@@ -244,7 +244,7 @@ function showUpdateBanner() {
 // --- boot -----------------------------------------------------------------------------------
 async function boot() {
   const prefs = (await metaGet("prefs")) || {};
-  if (prefs.lang) setLang(prefs.lang);
+  setLang(preferred(prefs.lang, prefs.account_lang));
   await applyTheme();
   updateNet();
   window.addEventListener("online", updateNet);

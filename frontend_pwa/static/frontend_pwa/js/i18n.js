@@ -326,10 +326,63 @@ const FR = {
     "Votre connexion précédente sur ce téléphone avait encore {n} fiches non arrivées au serveur à sa dernière synchro ({time}). Ce téléphone ne les a plus : elles sont perdues.",
   "Your sign-in “{label}” still had {n} records not on the server at its last sync ({time}). If it was this phone, they are lost; otherwise, sync that phone.":
     "Votre connexion « {label} » avait encore {n} fiches non arrivées au serveur à sa dernière synchro ({time}). Si c'était ce téléphone, elles sont perdues ; sinon, synchronisez ce téléphone.",
+  // Head counts and the digital funnel
+  "Head counts": "Comptages",
+  "One tap per young person seen or briefly met. No code, no name.": "Une touche par jeune vu ou croisé. Ni code, ni nom.",
+  "Head counts by age band and gender": "Comptages par tranche d'âge et genre",
+  "Add one: {age}, {gender}; counted so far:": "Compter un de plus : {age}, {gender} ; déjà comptés :",
+  "Counted: {age}, {gender}.": "Compté : {age}, {gender}.",
+  "{n} young people counted on this phone": "{n} jeunes comptés sur ce téléphone",
+  "Undo the last tap": "Annuler le dernier comptage",
+  "Undo the last tap ({age}, {gender})": "Annuler le dernier comptage ({age}, {gender})",
+  "Last tap undone: {age}, {gender}.": "Dernier comptage annulé : {age}, {gender}.",
+  "An exchange followed: turn the last tap into a contact": "Un échange a suivi : transformer le dernier comptage en contact",
+  "Digital funnel": "Entonnoir numérique",
+  "Time slots": "Créneaux",
+  "{spotted} spotted → {messages} messages → {conversations} conversations → {requests} requests → {orientations} orientations": "{spotted} repérés → {messages} messages → {conversations} conversations → {requests} demandes → {orientations} orientations",
+  "Enter counts": "Saisir les chiffres",
+  "No time slot yet: add one for the platform you are on.": "Pas encore de créneau : ajoutez-en un pour la plateforme où vous êtes.",
+  "New time slot": "Nouveau créneau",
+  "{label}: one less": "{label} : un de moins",
+  "{label}: one more": "{label} : un de plus",
+  "More requests ({requests}) than conversations ({conversations}).": "Plus de demandes ({requests}) que de conversations ({conversations}).",
+  "More orientations ({orientations}) than conversations ({conversations}).": "Plus d'orientations ({orientations}) que de conversations ({conversations}).",
+  "Counts saved.": "Chiffres enregistrés.",
+  "Counts only: never a handle, a link or a screenshot.": "Des chiffres seulement : jamais de pseudo, de lien ni de capture d'écran.",
+  "From": "De",
+  "To": "À",
+  "Profiles or ads spotted": "Profils ou annonces repérés",
+  "Messages sent": "Messages envoyés",
+  "Conversations established": "Conversations engagées",
+  "Orientations to a partner service": "Orientations vers un partenaire",
+  "Requests by category": "Demandes par catégorie",
+  "Save the counts": "Enregistrer les chiffres",
 };
 
 const DICTIONARIES = { fr: FR };
+const SUPPORTED = ["fr", "en"];
 let current = (document.documentElement.lang || "fr").slice(0, 2);
+
+/**
+ * The language to show: the worker's own choice on this phone, else their account's (set by an
+ * administrator, received at sign-in), else the phone's (navigator.languages, first one
+ * supported), else the page's. French is the default.
+ */
+export function preferred(
+  choice = null,
+  account = null,
+  languages = globalThis.navigator?.languages || [globalThis.navigator?.language],
+) {
+  for (const code of [choice, account]) {
+    if (code && SUPPORTED.includes(String(code).slice(0, 2))) return String(code).slice(0, 2);
+  }
+  for (const tag of languages || []) {
+    const code = String(tag || "").slice(0, 2).toLowerCase();
+    if (SUPPORTED.includes(code)) return code;
+  }
+  const page = (document.documentElement.lang || "fr").slice(0, 2);
+  return SUPPORTED.includes(page) ? page : "fr";
+}
 
 export function lang() {
   return current;

@@ -67,32 +67,37 @@ export function foldTarget(ops, spec) {
   return ops.find((o) => o.uuid === spec.uuid && (o.op === `${kind}.create` || o.op === spec.op)) || null;
 }
 
+function fresh(spec, now) {
+  return {
+    id: newId(),
+    op: spec.op,
+    uuid: spec.uuid,
+    base_version: spec.base_version ?? null,
+    client_created_at: spec.client_created_at || now,
+    client_updated_at: now,
+    data: spec.data,
+    status: "pending",
+    errors: null,
+    current: null,
+    rev: 0,
+  };
+}
+
 /**
  * Queues an operation and, in the same transaction, the local records it changes.
  * Edits of a record whose create or update has not been acknowledged yet are folded into that
  * queued operation, so the server sees one create with the latest data. Only edits read the
  * outbox: a new record is queued without decrypting what already waits.
+ * `thenOps`: further new operations recorded in the same step, sent right after this one
+ * (a head count tap turned into the contact just saved).
  */
-export function enqueue(spec, alsoWrite = []) {
+export function enqueue(spec, alsoWrite = [], thenOps = []) {
   return exclusive(async () => {
     const now = new Date().toISOString();
     const target = spec.op.endsWith(".update") ? foldTarget(await all(), spec) : null;
-    const op = target
-      ? merged(target, spec, now)
-      : {
-          id: newId(),
-          op: spec.op,
-          uuid: spec.uuid,
-          base_version: spec.base_version ?? null,
-          client_created_at: spec.client_created_at || now,
-          client_updated_at: now,
-          data: spec.data,
-          status: "pending",
-          errors: null,
-          current: null,
-          rev: 0,
-        };
-    await putMany([...alsoWrite, [PREFIX + op.id, op]]);
+    const op = target ? merged(target, spec, now) : fresh(spec, now);
+    const more = thenOps.map((extra) => fresh(extra, now));
+    await putMany([...alsoWrite, [PREFIX + op.id, op], ...more.map((o) => [PREFIX + o.id, o])]);
     await noteSize();
     bus.dispatchEvent(new Event("queued"));
     return op;

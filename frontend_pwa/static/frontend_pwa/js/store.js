@@ -77,15 +77,18 @@ export function getContact(uuid) {
   return get(`contact:${uuid}`);
 }
 
-/** Saves a new contact (`isNew`, its form's uuid) or a correction, and queues it for the server. */
-export async function saveContact({ uuid = null, data, isNew = !uuid }) {
+/**
+ * Saves a new contact (`isNew`, its form's uuid) or a correction, and queues it for the server.
+ * `fromTally`: the head count tap this new contact comes from, taken off the count in the same step.
+ */
+export async function saveContact({ uuid = null, data, isNew = !uuid, fromTally = null }) {
   const now = new Date().toISOString();
   if (isNew) {
     // One form is one record: its UUID is drawn when the form opens (`newContactId`), so saving
     // the same form twice (a double tap, a slow phone) finds the record and adds nothing.
     const id = uuid || newContactId();
     if (creating.has(id)) return creating.get(id); // the same form, saved again meanwhile
-    const done = createContact(id, data, now, Boolean(uuid));
+    const done = createContact(id, data, now, Boolean(uuid), fromTally);
     creating.set(id, done);
     try {
       return await done;
@@ -105,21 +108,33 @@ export async function saveContact({ uuid = null, data, isNew = !uuid }) {
 
 const creating = new Map(); // uuid → the pending creation of that record
 
-async function createContact(id, data, now, mayExist) {
+async function createContact(id, data, now, mayExist, fromTally) {
   if (mayExist) {
     const already = await get(`contact:${id}`);
     if (already) return already;
   }
   const record = { uuid: id, data, version: null, created_at: now, updated_at: now, synced: false };
-  await outbox.enqueue({ op: "contact.create", uuid: id, data, client_created_at: now }, [
-    [`contact:${id}`, record],
-  ]);
+  const promotion = fromTally ? await promotedTap(fromTally, id, now) : null;
+  await outbox.enqueue(
+    { op: "contact.create", uuid: id, data, client_created_at: now },
+    [[`contact:${id}`, record], ...(promotion ? [promotion.write] : [])],
+    promotion ? [promotion.op] : [],
+  );
   return record;
 }
 
 /** The UUID of a contact about to be recorded, drawn once per form. */
 export function newContactId() {
   return crypto.randomUUID();
+}
+
+async function promotedTap(tapUuid, contactUuid, now) {
+  const tap = await get(`tally:${tapUuid}`);
+  if (!tap || tap.removal) return null; // undone meanwhile: the contact is saved on its own
+  return {
+    write: [`tally:${tapUuid}`, { ...tap, removal: "promoted", contact: contactUuid, removed_at: now, synced: false }],
+    op: { op: "tally.remove", uuid: tapUuid, data: { reason: "promoted", contact: contactUuid } },
+  };
 }
 
 // What a correction may send: everything the worker chose, never the session or server fields.

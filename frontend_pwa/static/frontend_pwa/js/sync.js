@@ -117,7 +117,7 @@ async function pullAll(token) {
           writes.push([name, { uuid, data: item.data, version: item.data.version, synced: true }]);
         }
       } else {
-        writes.push([name, { id: item.id, ...item.data }]); // data.id (an int) wins over the key
+        writes.push([name, { id: item.id, ...item.data }]); // hotspot/partner ids: integers, as in routes
       }
     }
     if (page.snapshot && page.snapshot_complete && received) {

@@ -74,6 +74,8 @@ export async function render(root, app, params = {}) {
         actions: [],
         orientations: [],
         note: "",
+        // A head count tap turned into this contact: what the worker estimated comes along.
+        ...(params.prefill || {}),
       };
 
   // The organisation's own fields: what the record holds, and what it held when opened.
@@ -226,6 +228,7 @@ export async function render(root, app, params = {}) {
         uuid: recordId,
         isNew: !editing,
         data: { ...d, custom_values: custom.payload(customDefs, d.custom_values) },
+        fromTally: editing ? null : params.fromTally,
       });
     } catch (err) {
       if (!isStorageFull(err)) throw err;

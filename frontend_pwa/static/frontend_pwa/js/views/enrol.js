@@ -2,7 +2,7 @@
 
 import * as api from "../api.js";
 import { metaGet, metaSet, putMany } from "../db.js";
-import { t } from "../i18n.js";
+import { preferred, setLang, t } from "../i18n.js";
 import * as ledger from "../ledger.js";
 import * as lock from "../lock.js";
 import * as sync from "../sync.js";
@@ -40,6 +40,10 @@ export function render(root, app) {
             label: label.value.trim() || t("My phone"),
             install_id: await ledger.installId(metaGet, metaSet),
           });
+          // The account's language, when it has one, from now on (a choice made on this phone wins).
+          const prefs = (await metaGet("prefs")) || {};
+          await metaSet("prefs", { ...prefs, account_lang: enrolment.user?.language || null });
+          setLang(preferred(prefs.lang, enrolment.user?.language));
           app.navigate("session"); // shows the PIN step
         } catch (err) {
           error.textContent = refusal(err, t("No network: the first sign-in needs a connection."));

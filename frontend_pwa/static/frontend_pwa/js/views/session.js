@@ -7,16 +7,19 @@ import { ATMOSPHERES, SESSION_KINDS, YES_NO_UNKNOWN } from "../codes.js";
 import { t } from "../i18n.js";
 import * as refs from "../refs.js";
 import * as store from "../store.js";
+import * as funnel from "./funnel.js";
+import * as tallies from "./tallies.js";
 import { announce, choiceGroup, dateTime, field, h, mount, select, time } from "../ui.js";
 
-/** Safe to re-render after a sync unless the debrief form is open. */
+/** Safe to re-render after a sync unless the debrief or a slot's counts form is open. */
 export function live(params = {}) {
-  return !params.debrief;
+  return !params.debrief && !params.slot;
 }
 
 export async function render(root, app, params = {}) {
   const active = await store.activeSession();
   if (active && params.debrief) return renderDebrief(root, app, active);
+  if (active && params.slot) return funnel.renderSlot(root, app, active, params);
   const data = await refs.load();
   if (active) return renderActive(root, app, active, data);
   return renderChoose(root, app, data);
@@ -133,6 +136,7 @@ async function renderActive(root, app, session, data) {
             },
           })
         : h("p", { class: "muted" }, t("No places yet: sync to get your team's list.")),
+      session.kind === "digital" ? await funnel.panel(session, data, app) : await tallies.panel(session, app),
       h(
         "button",
         { type: "button", class: "big", onclick: () => app.navigate("session", { debrief: true }) },

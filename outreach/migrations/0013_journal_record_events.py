@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outreach', '0010_custom_fields'),
+        ('outreach', '0012_tallies_digital_funnel_language'),
     ]
 
     operations = [
