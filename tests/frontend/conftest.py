@@ -22,11 +22,11 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture(scope="session", autouse=True)
 def _patient_expectations():
-    """Five helpers share two cores: give assertions on the page time (they return as soon as
+    """Several test runs may share two cores: give assertions on the page time (they return as soon as
     the condition holds, so a fast machine pays nothing)."""
     from playwright.sync_api import expect
 
-    expect.set_options(timeout=20_000)
+    expect.set_options(timeout=40_000)
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +131,7 @@ def context(browser, transactional_db, live_server):
         service_workers="allow",
         accept_downloads=True,
     )
-    context.set_default_timeout(30_000)
+    context.set_default_timeout(45_000)
     yield context
     context.close()
     wait_for_live_server_requests()
