@@ -44,6 +44,9 @@ def report_csv(report: Report) -> str:
         section = f"{breakdown.code} {breakdown.title}" if breakdown.code.startswith("cf") else breakdown.code
         for figure in breakdown.figures:
             line(section, figure)
+    for measured in report.measures:
+        for figure in measured.figures:
+            line(f"{measured.code} {measured.title}", figure)
     for grid in report.grids:
         for row in [*grid.rows, grid.totals]:
             street, digital = (("" if c.value is None else c.value) for c in row.cells)

@@ -24,7 +24,7 @@ from outreach.choices import (
 )
 from outreach.models import Action, Concern, PlatformCategory, Team
 from outreach.models.counts import SLOT_REQUEST_CATEGORIES
-from outreach.reporting import custom_fields, disclosure
+from outreach.reporting import custom_fields, custom_measures, disclosure
 from outreach.reporting.aggregate import RawCounts, ReportScope, load_counts
 from outreach.reporting.periods import Period, bucket_start, series_buckets
 from outreach.reporting.territories import TerritoryTree
@@ -100,6 +100,8 @@ class Report:
     breakdowns: list[Breakdown]
     grids: list[Grid]
     pooled_territories: list[str] = field(default_factory=list)
+    # Number and date fields (coordinators only), shown as measured: custom_measures.py.
+    measures: list[Breakdown] = field(default_factory=list)
     previous: Report | None = None
     # What the disclosure control worked on: for audits and tests, never rendered.
     system: disclosure.CellSystem | None = field(default=None, repr=False)
@@ -361,6 +363,17 @@ def build_report(
     for own, rows in custom_fields.session_breakdowns(raw, debrief_fields, done_sessions):
         figures = [Figure(cell, str(label), n, pct) for cell, label, n, pct in rows]
         breakdowns.append(Breakdown(f"cf{own.pk}", custom_fields.title(own), figures, _("share of sessions")))
+    measures = []
+    if all_custom_fields:
+        measured = custom_measures.measure(
+            custom_measures.contacts_in(scope, tree),
+            custom_measures.measured_fields(scope.organisation_ids),
+            disclose=disclose,
+            limit=limit,
+        )
+        for own, rows in measured:
+            figures = [Figure(cell, str(label), value) for cell, label, value in rows]
+            measures.append(Breakdown(f"cf{own.pk}", custom_measures.title(own), figures, ""))
     grids = [
         _grid("territory", _("By territory"), territory_rows, shown),
         _grid("series", _("Contacts per week or month"), series_rows, shown),
@@ -377,6 +390,7 @@ def build_report(
         breakdowns=breakdowns,
         grids=grids,
         pooled_territories=[tree.nodes[c].label for c in pooled_ids if c != root],
+        measures=measures,
         system=system,
         hidden=hidden,
     )

@@ -67,7 +67,7 @@ def test_the_coordinators_report_equals_a_plain_recount(recorded):
         if kind == "multi_choice":
             expected.pop("_none", None)
         assert got == dict(expected), kind
-    # Numbers and dates are not aggregated.
+    # Numbers and dates are measured apart (test_custom_field_measures.py), not as breakdowns.
     assert not any(b.code == f"cf{fields['number'].pk}" for b in report.breakdowns)
 
 

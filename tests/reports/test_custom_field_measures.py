@@ -1,0 +1,155 @@
+"""Number and date fields in the coordinator's report: equal to a plain recount of the contacts'
+values, retired fields still shown, never another organisation's, never in a funder's report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter
+
+import pytest
+
+from outreach.models import Contact
+from outreach.reporting.aggregate import ReportScope
+from outreach.reporting.exports import report_csv
+from outreach.reporting.periods import period_containing
+from outreach.reporting.report import build_report
+from outreach.services.custom_fields import set_active
+from tests.custom_field_builders import one_of_each
+from tests.factories import CoordinatorFactory, TeamFactory, departement
+from tests.reports.builders import contacts, night
+
+pytestmark = pytest.mark.django_db
+MARCH = period_containing("month", dt.date(2026, 3, 10))
+
+
+@pytest.fixture
+def recorded():
+    team = TeamFactory()
+    nord = departement("59")
+    coordinator = CoordinatorFactory(organisation=team.organisation)
+    fields = one_of_each(coordinator)
+    number, date = fields["number"].key, fields["date"].key
+    session = night(team, dt.date(2026, 3, 3), territory=nord)
+    contacts(session, 6, custom_values={number: 3, date: "2026-02-14"})
+    contacts(session, 5, custom_values={number: 12, date: "2025-12-01"})
+    contacts(session, 2, custom_values={number: 0})
+    contacts(session, 1, custom_values={date: "2026-02-28"})
+    contacts(session, 4)
+    # Outside the period: not counted.
+    later = night(team, dt.date(2026, 4, 2), territory=nord)
+    contacts(later, 3, custom_values={number: 29, date: "2026-04-01"})
+    # Another organisation's fields and values in the same territory and period: never shown.
+    other_team = TeamFactory()
+    other = one_of_each(CoordinatorFactory(organisation=other_team.organisation))
+    contacts(
+        night(other_team, dt.date(2026, 3, 4), territory=nord),
+        5,
+        custom_values={other["number"].key: 7, other["date"].key: "2026-03-01"},
+    )
+    scope = ReportScope(frozenset({team.organisation_id}), nord.id, MARCH)
+    return fields, other, scope, coordinator
+
+
+def values_of(field) -> list:
+    rows = Contact.objects.filter(
+        team__organisation_id=field.organisation_id,
+        service_date__gte=MARCH.start,
+        service_date__lte=MARCH.end,
+    ).values_list("custom_values", flat=True)
+    return [values[field.key] for values in rows if field.key in values]
+
+
+def march_night(fields):
+    mine = Contact.objects.filter(team__organisation_id=fields["number"].organisation_id)
+    return mine.filter(service_date=dt.date(2026, 3, 3)).first().session
+
+
+def measured(report, field) -> dict:
+    section = next(m for m in report.measures if m.code == f"cf{field.pk}")
+    return {figure.key.split(":", 1)[1]: figure.value for figure in section.figures}
+
+
+def test_numbers_and_dates_equal_a_plain_recount(recorded):
+    fields, _other, scope, _coordinator = recorded
+    report = build_report(scope, disclose=False, all_custom_fields=True)
+    numbers = values_of(fields["number"])
+    assert measured(report, fields["number"]) == {
+        "answered": len(numbers),
+        "min": min(numbers),
+        "median": statistics.median(numbers),
+        "max": max(numbers),
+        "total": sum(numbers),
+    }
+    dates = values_of(fields["date"])
+    months = Counter(day[:7] for day in dates)
+    assert measured(report, fields["date"]) == {
+        "answered": len(dates),
+        "first": min(dates),
+        "last": max(dates),
+        **{f"month:{month}": n for month, n in months.items()},
+    }
+    assert months == {"2026-02": 7, "2025-12": 5}
+
+
+def test_the_median_of_an_even_count_is_the_middle_pair_s_mean(recorded):
+    fields, _other, scope, _coordinator = recorded
+    session = march_night(fields)
+    contacts(session, 1, custom_values={fields["number"].key: 4})
+    numbers = values_of(fields["number"])
+    assert len(numbers) % 2 == 0
+    report = build_report(scope, disclose=False, all_custom_fields=True)
+    assert measured(report, fields["number"])["median"] == statistics.median(numbers)
+
+
+def test_a_retired_field_with_values_is_still_shown(recorded):
+    fields, _other, scope, coordinator = recorded
+    set_active(actor=coordinator, custom=fields["number"], active=False)
+    report = build_report(scope, disclose=False, all_custom_fields=True)
+    section = next(m for m in report.measures if m.code == f"cf{fields['number'].pk}")
+    assert "retired" in section.title or "retiré" in section.title
+    assert measured(report, fields["number"])["answered"] == 13
+
+
+def test_another_organisation_s_fields_are_never_shown(recorded):
+    fields, other, scope, _coordinator = recorded
+    report = build_report(scope, disclose=False, all_custom_fields=True)
+    codes = {m.code for m in report.measures}
+    assert codes == {f"cf{fields['number'].pk}", f"cf{fields['date'].pk}"}
+    assert f"cf{other['number'].pk}" not in report_csv(build_report(scope, all_custom_fields=True))
+
+
+def test_a_funder_s_report_never_shows_numbers_or_dates(recorded):
+    fields, _other, scope, _coordinator = recorded
+    report = build_report(scope)  # what a funder's report is built with
+    assert report.measures == []
+    text = report_csv(report)
+    assert "Nights outside" not in text and "Nuits dehors" not in text
+    assert "Runaway date" not in text and "Date de fugue" not in text
+
+
+def test_the_coordinator_s_csv_holds_them_under_disclosure_control(recorded):
+    fields, _other, scope, _coordinator = recorded
+    report = build_report(scope, all_custom_fields=True)  # exports are always disclosed
+    text = report_csv(report)
+    number = f"cf{fields['number'].pk} "
+    lines = [line for line in text.splitlines() if line.startswith(number)]
+    assert len(lines) == 5
+    assert any(",13," in line for line in lines)  # answered contacts
+    assert any(",78," in line for line in lines)  # total: 6×3 + 5×12 + 2×0
+    date = [line for line in text.splitlines() if line.startswith(f"cf{fields['date'].pk} ")]
+    assert any("2026-02" in line and ",7," in line for line in date)
+
+
+def test_a_small_month_hides_with_the_next_smallest_in_exports(recorded):
+    fields, _other, scope, _coordinator = recorded
+    session = march_night(fields)
+    contacts(session, 2, custom_values={fields["date"].key: "2026-01-05"})
+    disclosed = measured(build_report(scope, all_custom_fields=True), fields["date"])
+    assert disclosed["month:2026-01"] is None and disclosed["month:2025-12"] is None
+    assert disclosed["month:2026-02"] == 7 and disclosed["answered"] == 14
+    # On the coordinator's screen (not disclosed) everything shows.
+    assert (
+        measured(build_report(scope, disclose=False, all_custom_fields=True), fields["date"])["month:2026-01"]
+        == 2
+    )
