@@ -80,10 +80,8 @@ def measure(
     out = []
     for field in fields:
         answered = contacts.annotate(raw=ValueText(field.key)).exclude(raw=None)
-        if field.kind == CustomFieldKind.NUMBER:
-            rows = _number(field, answered)
-        else:
-            rows = _date(field, answered)
+        measured = _number if field.kind == CustomFieldKind.NUMBER else _date
+        rows = measured(field, answered)
         if rows is None:
             continue
         if disclose:

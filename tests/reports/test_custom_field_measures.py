@@ -8,6 +8,7 @@ import statistics
 from collections import Counter
 
 import pytest
+from django.urls import reverse
 
 from outreach.models import Contact
 from outreach.reporting.aggregate import ReportScope
@@ -16,7 +17,7 @@ from outreach.reporting.periods import period_containing
 from outreach.reporting.report import build_report
 from outreach.services.custom_fields import set_active
 from tests.custom_field_builders import one_of_each
-from tests.factories import CoordinatorFactory, TeamFactory, departement
+from tests.factories import CoordinatorFactory, TeamFactory, departement, sign_in
 from tests.reports.builders import contacts, night
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +121,7 @@ def test_another_organisation_s_fields_are_never_shown(recorded):
 
 
 def test_a_funder_s_report_never_shows_numbers_or_dates(recorded):
-    fields, _other, scope, _coordinator = recorded
+    _fields, _other, scope, _coordinator = recorded
     report = build_report(scope)  # what a funder's report is built with
     assert report.measures == []
     text = report_csv(report)
@@ -153,3 +154,16 @@ def test_a_small_month_hides_with_the_next_smallest_in_exports(recorded):
         measured(build_report(scope, disclose=False, all_custom_fields=True), fields["date"])["month:2026-01"]
         == 2
     )
+
+
+def test_the_coordinator_s_dashboard_and_csv_show_them(client, recorded):
+    fields, _other, _scope, coordinator = recorded
+    sign_in(client, coordinator)
+    query = {"period": "month", "day": "2026-03-10"}
+    page = client.get(reverse("reports:coordinator_dashboard"), query, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Nights outside" in text and "Runaway date" in text and "Median" in text
+    assert "Nights outside" not in text.split("Living place")[0]  # after the choice fields
+    download = client.get(reverse("reports:coordinator_export", args=["csv"]), query)
+    assert f"cf{fields['date'].pk} " in download.content.decode()
