@@ -6,8 +6,8 @@ of the report's `CellSystem`, so the same disclosure control hides small counts 
 reveal them. Coordinators see every such field of their organisation (retired ones too, when
 they hold values in the period); funders only the choice fields marked reportable.
 Debrief fields count done sessions, shown as they are (they describe the teams' nights, not young
-people), for coordinators (all) and funders (reportable choice fields). Numbers and dates are kept
-on the records (and in the team's views) but not aggregated.
+people), for coordinators (all) and funders (reportable choice fields). Numbers and dates are not
+counted here: they are measured for coordinators only, in custom_measures.py.
 """
 
 from __future__ import annotations
