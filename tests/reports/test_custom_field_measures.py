@@ -4,11 +4,13 @@ values, retired fields still shown, never another organisation's, never in a fun
 from __future__ import annotations
 
 import datetime as dt
+import io
 import statistics
 from collections import Counter
 
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from outreach.models import Contact
 from outreach.reporting.aggregate import ReportScope
@@ -167,3 +169,16 @@ def test_the_coordinator_s_dashboard_and_csv_show_them(client, recorded):
     assert "Nights outside" not in text.split("Living place")[0]  # after the choice fields
     download = client.get(reverse("reports:coordinator_export", args=["csv"]), query)
     assert f"cf{fields['date'].pk} " in download.content.decode()
+
+
+def test_the_coordinator_s_pdf_shows_them(client, recorded):
+    _fields, _other, _scope, coordinator = recorded
+    sign_in(client, coordinator)
+    response = client.get(
+        reverse("reports:coordinator_export", args=["pdf"]),
+        {"period": "month", "day": "2026-03-10"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Nights outside" in text and "Runaway date" in text and "Median" in text
