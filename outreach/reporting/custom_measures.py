@@ -5,7 +5,9 @@ measured here, straight from the contacts of the report's scope and period, in t
 answered contacts, minimum, median, maximum and total of a number; answered contacts, earliest,
 latest and the answered dates per calendar month of a date. Values are read from the JSON by
 field id (ValueText below; numbers Cast to integers; dates are ISO text, so they order as text).
-Coordinators only: funders never see number or date fields. Retired fields holding values in
+Number and date fields of the session debrief are measured the same way over the report's done
+sessions (the sessions the roll-ups count, rollups.compute_session_cells), labelled as debrief
+fields. Coordinators only: funders never see number or date fields. Retired fields holding values in
 the period are shown, labelled retired. Under disclosure control (exports), a field answered by
 fewer contacts than the threshold shows nothing, and a month under the threshold is suppressed
 (with the next smallest month when it is the only one, so it cannot be recovered by subtraction).
@@ -17,7 +19,8 @@ from django.db.models import Count, F, Func, IntegerField, Max, Min, Sum, TextFi
 from django.db.models.functions import Cast, Substr
 from django.utils.translation import gettext as _
 
-from outreach.models import Contact
+from outreach.models import Contact, OutreachSession
+from outreach.choices import SessionStatus
 from outreach.models.custom_fields import CustomField, CustomFieldKind, CustomFieldTarget
 from outreach.reporting import custom_fields
 
@@ -46,40 +49,51 @@ class ValueText(Func):
         return f"JSON_EXTRACT({sql}, %s)", [*params, f'$."{self.key}"']
 
 
-def measured_fields(organisation_ids) -> list[CustomField]:
-    """The number and date fields on contacts of these organisations, retired ones too, in order."""
+def measured_fields(organisation_ids, target: str = CustomFieldTarget.CONTACT) -> list[CustomField]:
+    """The number and date fields on `target` of these organisations, retired ones too, in order."""
     return list(
         CustomField.objects.filter(
-            organisation_id__in=organisation_ids, target=CustomFieldTarget.CONTACT, kind__in=MEASURED_KINDS
+            organisation_id__in=organisation_ids, target=target, kind__in=MEASURED_KINDS
         ).order_by("organisation_id", "position", "pk")
     )
 
 
-def contacts_in(scope, tree):
-    """The contacts a report counts: the roll-ups' filter (aggregate._where) on the records."""
-    contacts = Contact.objects.filter(
+def _records_in(model, scope, tree):
+    """The records of `model` a report counts: the roll-ups' filter (aggregate._where)."""
+    records = model.objects.filter(
         team__organisation_id__in=scope.organisation_ids,
         service_date__gte=scope.period.start,
         service_date__lte=scope.period.end,
     )
     if scope.team_ids is not None:
-        contacts = contacts.filter(team_id__in=scope.team_ids)
+        records = records.filter(team_id__in=scope.team_ids)
     if not tree.is_national(scope.territory_id):
-        contacts = contacts.filter(territory_id__in=tree.subtree(scope.territory_id))
-    return contacts.order_by()
+        records = records.filter(territory_id__in=tree.subtree(scope.territory_id))
+    return records.order_by()
+
+
+def contacts_in(scope, tree):
+    """The contacts a report counts."""
+    return _records_in(Contact, scope, tree)
+
+
+def sessions_in(scope, tree):
+    """The sessions a report counts: done ones only, as the debrief choice fields' roll-ups."""
+    return _records_in(OutreachSession, scope, tree).filter(status=SessionStatus.DONE)
 
 
 def measure(
-    contacts, fields: list[CustomField], *, disclose: bool, limit: int
+    records, fields: list[CustomField], *, disclose: bool, limit: int
 ) -> list[tuple[CustomField, list]]:
-    """[(field, [(key, label, value)])] for each field answered by at least one of `contacts`.
+    """[(field, [(key, label, value)])] for each field answered by at least one of `records`.
 
-    A value of None is suppressed. Fields of other organisations than the contacts' are never
-    answered on them (values are checked against the contact's organisation's own fields).
+    `records` are contacts or sessions (debrief fields). A value of None is suppressed. Fields of
+    other organisations than the records' are never answered on them (values are checked against
+    the record's organisation's own fields).
     """
     out = []
     for field in fields:
-        answered = contacts.annotate(raw=ValueText(field.key)).exclude(raw=None)
+        answered = records.annotate(raw=ValueText(field.key)).exclude(raw=None)
         measured = _number if field.kind == CustomFieldKind.NUMBER else _date
         rows = measured(field, answered)
         if rows is None:
@@ -101,7 +115,7 @@ def _number(field: CustomField, answered) -> list | None:
     median = int(median) if median == int(median) else median
     key = f"cfm{field.pk}"
     return [
-        (f"{key}:answered", _("Answered contacts"), n),
+        (f"{key}:answered", _answered(field), n),
         (f"{key}:min", _("Minimum"), stats["low"]),
         (f"{key}:median", _("Median"), median),
         (f"{key}:max", _("Maximum"), stats["high"]),
@@ -123,7 +137,7 @@ def _date(field: CustomField, answered) -> list | None:
     )
     key = f"cfm{field.pk}"
     rows = [
-        (f"{key}:answered", _("Answered contacts"), n),
+        (f"{key}:answered", _answered(field), n),
         (f"{key}:first", _("Earliest"), stats["first"]),
         (f"{key}:last", _("Latest"), stats["last"]),
     ]
@@ -132,6 +146,12 @@ def _date(field: CustomField, answered) -> list | None:
             (f"{key}:month:{row['month']}", _("Dates in %(month)s") % {"month": row["month"]}, row["count"])
         )
     return rows
+
+
+def _answered(field: CustomField) -> str:
+    if field.target == CustomFieldTarget.DEBRIEF:
+        return _("Answered sessions")
+    return _("Answered contacts")
 
 
 def _protect(rows: list, limit: int) -> list:
@@ -146,4 +166,6 @@ def _protect(rows: list, limit: int) -> list:
 
 
 def title(field: CustomField) -> str:
+    if field.target == CustomFieldTarget.DEBRIEF:
+        return _("Debrief: %(field)s") % {"field": custom_fields.title(field)}
     return custom_fields.title(field)

@@ -370,6 +370,13 @@ def build_report(
             custom_measures.measured_fields(scope.organisation_ids),
             disclose=disclose,
             limit=limit,
+        ) + custom_measures.measure(
+            # Debrief fields describe the teams' nights, not young people: shown as they are, like
+            # the debrief choice fields, sessions and hours (ADR 017), in exports too.
+            custom_measures.sessions_in(scope, tree),
+            custom_measures.measured_fields(scope.organisation_ids, target="debrief"),
+            disclose=False,
+            limit=limit,
         )
         for own, rows in measured:
             figures = [Figure(cell, str(label), value) for cell, label, value in rows]

@@ -12,7 +12,8 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from outreach.models import Contact
+from outreach.choices import SessionStatus
+from outreach.models import Contact, OutreachSession
 from outreach.reporting.aggregate import ReportScope
 from outreach.reporting.exports import report_csv
 from outreach.reporting.periods import period_containing
@@ -182,3 +183,95 @@ def test_the_coordinator_s_pdf_shows_them(client, recorded):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Nights outside" in text and "Runaway date" in text and "Median" in text
+
+
+@pytest.fixture
+def debriefed():
+    team = TeamFactory()
+    nord = departement("59")
+    coordinator = CoordinatorFactory(organisation=team.organisation)
+    fields = one_of_each(coordinator, target="debrief")
+    number, date = fields["number"].key, fields["date"].key
+    for day, values in (
+        (3, {number: 4, date: "2026-02-10"}),
+        (5, {number: 9, date: "2026-03-01"}),
+        (7, {number: 2}),
+        (9, {date: "2026-03-04"}),
+        (11, {}),
+    ):
+        session = night(team, dt.date(2026, 3, day), territory=nord)
+        OutreachSession.objects.filter(pk=session.pk).update(custom_values=values)
+    # Outside the period, and not done: not counted.
+    later = night(team, dt.date(2026, 4, 2), territory=nord)
+    OutreachSession.objects.filter(pk=later.pk).update(custom_values={number: 30})
+    planned = night(team, dt.date(2026, 3, 12), territory=nord)
+    OutreachSession.objects.filter(pk=planned.pk).update(
+        custom_values={number: 25}, status=SessionStatus.PLANNED
+    )
+    scope = ReportScope(frozenset({team.organisation_id}), nord.id, MARCH)
+    return fields, scope, coordinator
+
+
+def session_values_of(field) -> list:
+    rows = OutreachSession.objects.filter(
+        team__organisation_id=field.organisation_id,
+        status=SessionStatus.DONE,
+        service_date__gte=MARCH.start,
+        service_date__lte=MARCH.end,
+    ).values_list("custom_values", flat=True)
+    return [values[field.key] for values in rows if field.key in values]
+
+
+def test_debrief_numbers_and_dates_equal_a_plain_recount_of_the_sessions(debriefed):
+    fields, scope, _coordinator = debriefed
+    report = build_report(scope, disclose=False, all_custom_fields=True)
+    numbers = session_values_of(fields["number"])
+    assert measured(report, fields["number"]) == {
+        "answered": len(numbers),
+        "min": min(numbers),
+        "median": statistics.median(numbers),
+        "max": max(numbers),
+        "total": sum(numbers),
+    }
+    assert numbers and sum(numbers) == 15
+    dates = session_values_of(fields["date"])
+    assert measured(report, fields["date"]) == {
+        "answered": len(dates),
+        "first": min(dates),
+        "last": max(dates),
+        **{f"month:{month}": n for month, n in Counter(day[:7] for day in dates).items()},
+    }
+    section = next(m for m in report.measures if m.code == f"cf{fields['number'].pk}")
+    assert "Nights outside" in section.title or "Nuits dehors" in section.title
+    assert section.title != fields["number"].label
+
+
+def test_a_funder_s_report_never_shows_debrief_numbers_or_dates(debriefed):
+    _fields, scope, _coordinator = debriefed
+    report = build_report(scope)
+    assert report.measures == []
+    text = report_csv(report)
+    assert "Nights outside" not in text and "Nuits dehors" not in text
+
+
+def test_the_coordinator_s_csv_holds_debrief_measures(debriefed):
+    fields, scope, _coordinator = debriefed
+    # Exports are disclosed, but debrief fields describe the teams' nights: shown as they are.
+    text = report_csv(build_report(scope, all_custom_fields=True))
+    lines = [line for line in text.splitlines() if line.startswith(f"cf{fields['number'].pk} ")]
+    assert len(lines) == 5
+    assert any(",3," in line for line in lines)  # answered sessions, under any threshold
+    assert any(",15," in line for line in lines)  # total: 4 + 9 + 2
+
+
+def test_the_coordinator_s_pdf_shows_debrief_measures(client, debriefed):
+    _fields, _scope, coordinator = debriefed
+    sign_in(client, coordinator)
+    response = client.get(
+        reverse("reports:coordinator_export", args=["pdf"]),
+        {"period": "month", "day": "2026-03-10"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Debrief: Nights outside" in text and "Answered sessions" in text
