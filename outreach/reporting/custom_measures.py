@@ -19,8 +19,8 @@ from django.db.models import Count, F, Func, IntegerField, Max, Min, Sum, TextFi
 from django.db.models.functions import Cast, Substr
 from django.utils.translation import gettext as _
 
-from outreach.models import Contact, OutreachSession
 from outreach.choices import SessionStatus
+from outreach.models import Contact, OutreachSession
 from outreach.models.custom_fields import CustomField, CustomFieldKind, CustomFieldTarget
 from outreach.reporting import custom_fields
 
