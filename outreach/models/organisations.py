@@ -65,6 +65,9 @@ class Team(models.Model):
     )
     # Where the team's nights usually begin (its premises, a van's parking spot): a place of the
     # team, at 3 decimals like every place, never a person's location.
+    # When the team's first key was made (ADR 010): from then on its notes and person codes
+    # are only accepted sealed.
+    sealed_since = models.DateTimeField(_("notes encrypted since"), null=True, blank=True, editable=False)
     base_name = models.CharField(_("base"), max_length=120, blank=True)
     base_latitude = models.DecimalField(
         _("base latitude"), max_digits=6, decimal_places=COORDINATE_DECIMALS, null=True, blank=True

@@ -192,11 +192,21 @@ export function settle(sent, results) {
   });
 }
 
-/** Flags an operation the server can never take as sent (over its size limit on its own). */
-export function refuse(op, reason) {
+/** Flags an operation the server can never take as sent (over its size limit on its own, or an
+ * identifier found before sealing its text: the server can no longer read it, ADR 010). */
+export function refuse(op, reason, errors = null) {
   return exclusive(async () => {
     const [now] = await getMany([PREFIX + op.id]);
-    if (now && now.rev === op.rev) await putMany([[PREFIX + op.id, { ...now, status: "rejected", reason, errors: null }]]);
+    if (now && now.rev === op.rev) await putMany([[PREFIX + op.id, { ...now, status: "rejected", reason, errors }]]);
+  });
+}
+
+/** Keeps the sealed form of an operation's data with it, for that revision only (a replay sends
+ * the same envelopes; an edit meanwhile is sealed anew). */
+export function attachSealed(op, sealed) {
+  return exclusive(async () => {
+    const [now] = await getMany([PREFIX + op.id]);
+    if (now && now.rev === op.rev) await putMany([[PREFIX + op.id, { ...now, sealed }]]);
   });
 }
 

@@ -1,0 +1,78 @@
+"""Team keys for the field app (ADR 010): read what this device holds and who waits; publish
+this device's public key, make the team's next key, share keys with waiting devices."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from api.exceptions import error
+from api.schema import answers
+from api.serializers.keys import KeysRequestSerializer, KeysResponseSerializer
+from api.serializers.sync_push import plain_errors
+from api.views.sync import DeviceAPIView
+from outreach.services import team_keys
+
+
+def _state(device) -> dict:
+    states = team_keys.state_for(device)
+    return {
+        "public_key": device.public_key,
+        "teams": [
+            {
+                "team": s.team.pk,
+                "current_kid": s.current_kid,
+                "kids": [k.kid for k in s.keys],
+                "keys": [{"kid": kid, "wrapped": blob} for kid, blob in sorted(s.mine.items())],
+            }
+            for s in states
+        ],
+        "waiting": [w for s in states for w in s.waiting],
+    }
+
+
+class KeysView(DeviceAPIView):
+    @extend_schema(
+        operation_id="keys_read",
+        responses={200: KeysResponseSerializer, **answers(401, 410, 503)},
+        summary="The team keys wrapped for this device, and the devices waiting for one",
+        description="See docs/sync-protocol.md §4 and docs/adr/010-server-blind-team-notes.md.",
+    )
+    def get(self, request):
+        return Response(_state(request.auth))
+
+    @extend_schema(
+        operation_id="keys_write",
+        request=KeysRequestSerializer,
+        responses={
+            200: KeysResponseSerializer,
+            **answers(400, 401, 410, 413, 415, 503),
+            409: answers(409)[409],
+        },
+        summary="Publish this device's public key, make a team's next key, share keys",
+        description="Applied in order: `public_key`, `new_keys`, `wraps`; all or nothing. "
+        "409 `key_conflict`: another device made the key first (read again).",
+    )
+    def post(self, request):
+        form = KeysRequestSerializer(data=request.data)
+        if not form.is_valid():
+            raise serializers.ValidationError(plain_errors(form.errors))
+        data = form.validated_data
+        device = request.auth
+        try:
+            with transaction.atomic():
+                if "public_key" in data:
+                    team_keys.publish_public_key(device, data["public_key"])
+                for new in data.get("new_keys", []):
+                    team_keys.create_team_key(
+                        device, team_id=new["team"], kid=new["kid"], wrapped=new["wrapped"], request=request
+                    )
+                if data.get("wraps"):
+                    team_keys.share(device, data["wraps"], request=request)
+        except team_keys.KeyRefused as refused:
+            if refused.conflict:
+                return error("key_conflict", "Another device made this key first.", status.HTTP_409_CONFLICT)
+            raise serializers.ValidationError(refused.errors) from None
+        return Response(_state(device))
