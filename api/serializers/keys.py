@@ -66,6 +66,9 @@ class TeamKeysSerializer(serializers.Serializer):
     current_kid = serializers.IntegerField(
         allow_null=True, help_text="The key new notes use; null: the team needs a new key."
     )
+    pseudonym_kid = serializers.IntegerField(
+        allow_null=True, help_text="The key person pseudonyms are derived from (HKDF, then HMAC-SHA-256)."
+    )
     kids = serializers.ListField(child=serializers.IntegerField(), help_text="Every key the team has.")
     keys = HeldKeySerializer(many=True, help_text="The keys wrapped for this device.")
 

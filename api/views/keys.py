@@ -24,6 +24,7 @@ def _state(device) -> dict:
             {
                 "team": s.team.pk,
                 "current_kid": s.current_kid,
+                "pseudonym_kid": s.team.pseudonym_kid,
                 "kids": [k.kid for k in s.keys],
                 "keys": [{"kid": kid, "wrapped": blob} for kid, blob in sorted(s.mine.items())],
             }

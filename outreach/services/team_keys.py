@@ -8,7 +8,7 @@ team still waiting for it, and a revoked device or a member who leaves retires t
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -51,9 +51,12 @@ class TeamState:
     mine: dict[int, str]  # kid -> wrapped for the asking device
     waiting: list[dict]
 
+    kept: set[int] = field(default_factory=set)  # kids some device allowed to hold them holds
+
     @property
     def current_kid(self) -> int | None:
-        live = [k.kid for k in self.keys if k.retired_at is None]
+        """The key new notes use; None when there is none, or nobody holds it any more."""
+        live = [k.kid for k in self.keys if k.retired_at is None and k.kid in self.kept]
         return max(live) if live else None
 
 
@@ -68,6 +71,7 @@ def state_for(device: Device) -> list[TeamState]:
         )
         holders: dict[int, set] = {}
         mine: dict[int, str] = {}
+        allowed = set(Device.objects.filter(key_holders(team)).values_list("pk", flat=True))
         for kid, device_id, blob in wrapped:
             holders.setdefault(kid, set()).add(device_id)
             if device_id == device.pk:
@@ -81,7 +85,8 @@ def state_for(device: Device) -> list[TeamState]:
                         waiting.append(
                             {"device": other.pk, "team": team.pk, "kid": kid, "public_key": other.public_key}
                         )
-        states.append(TeamState(team=team, keys=keys, mine=mine, waiting=waiting))
+        kept = {kid for kid, devices in holders.items() if devices & allowed}
+        states.append(TeamState(team=team, keys=keys, mine=mine, waiting=waiting, kept=kept))
     return states
 
 
@@ -104,15 +109,34 @@ def _team(device: Device, team_id: int, name: str) -> Team:
     return team
 
 
+def _kept(team: Team) -> set[int]:
+    """Ids of the team's keys that some device still allowed to hold them holds."""
+    holders = Device.objects.filter(key_holders(team))
+    return set(
+        WrappedTeamKey.objects.filter(team_key__team=team, device__in=holders).values_list(
+            "team_key_id", flat=True
+        )
+    )
+
+
 @transaction.atomic
 def create_team_key(device: Device, *, team_id: int, kid: int, wrapped: str, request=None) -> TeamKey:
     """The team's next key, made on `device` and wrapped for itself. Allowed when no key is in use
-    (the team's first, or after a retirement) and the device holds every earlier key (the person
-    pseudonyms come from the first)."""
+    (the team's first, or after a retirement) and the device holds every earlier key still held
+    by someone (person pseudonyms come from the pseudonym key). A key in use that no device holds
+    any more (the last one was lost) is retired and a new one starts; if the pseudonym key is
+    lost too, the new key becomes the pseudonym key (ADR 010, "a lost last device")."""
     if not device.public_key:
         raise KeyRefused({"public_key": [_("Send this device's public key first.")]})
     team = Team.objects.select_for_update().get(pk=_team(device, team_id, "new_keys.team").pk)
     keys = list(TeamKey.objects.filter(team=team))
+    kept = _kept(team)
+    now = timezone.now()
+    orphans = [k for k in keys if k.retired_at is None and k.pk not in kept]
+    if orphans:
+        TeamKey.objects.filter(pk__in=[k.pk for k in orphans]).update(retired_at=now)
+        for k in orphans:
+            k.retired_at = now
     if any(k.retired_at is None for k in keys) or kid != len(keys) + 1:
         raise KeyRefused({"new_keys.kid": [_("The team already has a key in use.")]}, conflict=True)
     held = set(
@@ -120,10 +144,14 @@ def create_team_key(device: Device, *, team_id: int, kid: int, wrapped: str, req
             "team_key_id", flat=True
         )
     )
-    if any(k.pk not in held for k in keys):
+    if any(k.pk in kept and k.pk not in held for k in keys):
         raise KeyRefused(
             {"new_keys.kid": [_("Only a device holding the team's keys can make the next one.")]}
         )
+    pseudonym_key = next((k for k in keys if k.kid == team.pseudonym_kid), None)
+    if pseudonym_key is None or pseudonym_key.pk not in kept:
+        Team.objects.filter(pk=team.pk).update(pseudonym_kid=kid)
+        team.pseudonym_kid = kid
     try:
         with transaction.atomic():
             key = TeamKey.objects.create(team=team, kid=kid, created_by=device)
@@ -154,7 +182,8 @@ def share(device: Device, wraps: Iterable[dict], *, request=None) -> int:
         name = f"wraps.{i}"
         team = _team(device, wrap["team"], f"{name}.team")
         key = TeamKey.objects.filter(team=team, kid=wrap["kid"]).first()
-        if key is None or not WrappedTeamKey.objects.filter(team_key=key, device=device).exists():
+        own = str(wrap["device"]) == str(device.pk)  # a copy for itself (signed in again, keys kept)
+        if key is None or not (own or WrappedTeamKey.objects.filter(team_key=key, device=device).exists()):
             raise KeyRefused({f"{name}.kid": [_("This device does not hold this key.")]})
         target = Device.objects.filter(key_holders(team), pk=wrap["device"]).exclude(public_key="").first()
         if target is None:

@@ -54,7 +54,7 @@ def test_first_device_makes_the_key_and_a_teammate_waits_until_it_is_shared():
     phone, _device = device_client(worker)
     other, other_device = device_client(mate)
     assert other.get(KEYS).json()["teams"] == [
-        {"team": worker.team_id, "current_kid": None, "kids": [], "keys": []}
+        {"team": worker.team_id, "current_kid": None, "pseudonym_kid": None, "kids": [], "keys": []}
     ]
 
     state = first_key(phone, worker.team)
@@ -202,3 +202,33 @@ def test_a_sealed_team_refuses_plain_notes_and_codes_and_keeps_the_sealed_ones()
     assert push(phone, [end]).json()["results"][0]["status"] == "rejected"
     end["data"]["debrief_notes"] = envelope(size=900)
     assert statuses(push(phone, [end])) == ["updated"]
+
+
+def test_when_every_holder_is_gone_a_new_device_starts_a_new_key():
+    """A team's only phone lost (forgotten PIN, wiped): its new sign-in is not stuck waiting."""
+    worker = UserFactory()
+    phone, device = device_client(worker)
+    first_key(phone, worker.team)
+    revoke_device(actor=worker, device=device)
+    fresh, _ = device_client(worker)
+    state = fresh.post(KEYS, {"public_key": public_key()}, format="json").json()["teams"][0]
+    assert state["current_kid"] is None and state["pseudonym_kid"] == 1
+    made = fresh.post(
+        KEYS, {"new_keys": [{"team": worker.team_id, "kid": 2, "wrapped": wrapped()}]}, format="json"
+    )
+    assert made.status_code == 200, made.content
+    assert made.json()["teams"][0]["current_kid"] == 2
+    assert made.json()["teams"][0]["pseudonym_kid"] == 2  # the first key is lost with its last holder
+
+
+def test_a_device_signed_in_again_may_store_a_copy_of_the_keys_it_kept():
+    worker = UserFactory()
+    phone, device = device_client(worker)
+    first_key(phone, worker.team)
+    again, again_device = device_client(worker)
+    again.post(KEYS, {"public_key": public_key()}, format="json")
+    mine = {"device": str(again_device.pk), "team": worker.team_id, "kid": 1, "wrapped": wrapped()}
+    assert again.post(KEYS, {"wraps": [mine]}, format="json").status_code == 200
+    other = {**mine, "device": str(device.pk)}  # but not for another device: it holds no copy
+    other_phone, _ = device_client(UserFactory(team=worker.team))
+    assert other_phone.post(KEYS, {"wraps": [other]}, format="json").status_code == 400

@@ -33,7 +33,9 @@ export async function exchange(token) {
     received += made.length + (await receive(state, device));
     break;
   }
-  const summary = Object.fromEntries(state.teams.map((s) => [s.team, { current_kid: s.current_kid, kids: s.kids }]));
+  const summary = Object.fromEntries(
+    state.teams.map((s) => [s.team, { current_kid: s.current_kid, pseudonym_kid: s.pseudonym_kid, kids: s.kids }]),
+  );
   await putMany([["state:keys", summary]]);
   if (received) await reopenLocal();
   return received;
@@ -71,6 +73,15 @@ async function proposal(state, device) {
   }
   if (made.length) body.new_keys = made.map(({ team, kid, wrapped }) => ({ team, kid, wrapped }));
   const wraps = [];
+  // Keys this phone kept across a new sign-in (a new device for the server): a copy for itself.
+  const self = (await get("state:device"))?.id;
+  for (const team of state.teams) {
+    const copies = new Set(team.keys.map((k) => k.kid));
+    for (const kid of team.kids) {
+      const held = !copies.has(kid) && self && (await get(`key:team:${team.team}:${kid}`));
+      if (held) wraps.push({ device: self, team: team.team, kid, wrapped: await keys.wrapFor(device.public, keys.unb64u(held.raw)) });
+    }
+  }
   for (const w of state.waiting.slice(0, MAX_WRAPS)) {
     const held = await get(`key:team:${w.team}:${w.kid}`);
     if (held) wraps.push({ device: w.device, team: w.team, kid: w.kid, wrapped: await keys.wrapFor(w.public_key, keys.unb64u(held.raw)) });

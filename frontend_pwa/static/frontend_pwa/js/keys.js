@@ -102,9 +102,11 @@ export async function currentKid(team) {
 }
 
 async function pseudonymKey(team) {
-  const name = `pseudo:${team}`;
+  // Pseudonyms come from one key of the team, its first unless all its holders were lost.
+  const kid = ((await get("state:keys")) || {})[team]?.pseudonym_kid;
+  const name = `pseudo:${team}:${kid}`;
   if (!cache.has(name)) {
-    const first = await get(`key:team:${team}:1`); // pseudonyms come from the team's first key
+    const first = kid && (await get(`key:team:${team}:${kid}`));
     if (!first) return null;
     const material = await crypto.subtle.importKey("raw", unb64u(first.raw), "HKDF", false, ["deriveKey"]);
     cache.set(

@@ -215,7 +215,8 @@ export function importOps(ops) {
   return exclusive(async () => {
     const known = new Set((await all()).map((o) => o.id));
     const fresh = ops.filter((o) => o && o.id && o.uuid && o.op && !known.has(o.id));
-    if (fresh.length) await putMany(fresh.map((o) => [PREFIX + o.id, { ...o, status: "pending" }]));
+    // Sealed anew on this device: its team keys may differ from the exporting one's (ADR 010).
+    if (fresh.length) await putMany(fresh.map((o) => [PREFIX + o.id, { ...o, status: "pending", sealed: null }]));
     await noteSize();
     return fresh.length;
   });
