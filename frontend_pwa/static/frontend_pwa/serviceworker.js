@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "1b8a96fc1faa";
+const VERSION = "7ae829ada23b";
 const PRECACHE = [
   "/app/",
   "/manifest.json",

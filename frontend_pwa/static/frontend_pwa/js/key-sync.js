@@ -178,9 +178,11 @@ export async function prepare(ops) {
     const kid = team && (await keys.currentKid(team));
     if (!kid) return { ready, waiting: ops.length - i };
     const data = { ...op.data };
+    const began = performance.now();
     for (const f of plain) {
       data[f] = codes.includes(f) ? await keys.pseudonym(team, data[f]) : await keys.seal(team, kid, data[f]);
     }
+    performance.measure("maraude:seal", { start: began, end: performance.now() }); // bench/pwa_load.py
     if (codes.some((f) => plain.includes(f) && !data[f])) return { ready, waiting: ops.length - i };
     await outbox.attachSealed(op, { rev: op.rev, data });
     ready.push({ ...op, sealed: { rev: op.rev, data }, wire_data: data });
