@@ -16,6 +16,7 @@ urlpatterns = [
     path("v1/sync/push", sync.PushView.as_view(), name="sync-push"),
     path("v1/sync/pull", sync.PullView.as_view(), name="sync-pull"),
     path("v1/keys", keys.KeysView.as_view(), name="keys"),
+    path("v1/keys/legacy", keys.LegacyView.as_view(), name="keys-legacy"),
     # Last: any other address under /api/ is a 404 in the API's error shape, not an HTML page.
     re_path(r"^", not_found, name="not-found"),
 ]

@@ -222,7 +222,9 @@ def main() -> None:
                 page.locator("[data-group=gender]").get_by_role("button", name="Fille").click()
                 page.locator("details.more summary").click()
                 page.get_by_label("Code personne (facultatif)").fill(f"BENCH-{i}")
-                page.get_by_label("Note d'équipe (facultative)").fill("Vue près de la gare, orientée vers l'accueil")
+                page.get_by_label("Note d'équipe (facultative)").fill(
+                    "Vue près de la gare, orientée vers l'accueil"
+                )
                 page.get_by_role("button", name="Enregistrer", exact=True).click()
                 page.locator("[data-screen=session-active]").wait_for()
                 noted.append(

@@ -5,7 +5,16 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from api.serializers.fields import StrictIntegerField, StrictSerializer, StrictUUIDField
-from outreach.rules.sealed import KID_MAX, WRAPPED_KEY_PATTERN, valid_public_key
+from outreach.rules.sealed import (
+    DEBRIEF_ENVELOPE_MAX_LENGTH,
+    ENVELOPE_PATTERN,
+    KID_MAX,
+    NOTE_ENVELOPE_MAX_LENGTH,
+    PSEUDONYM_LENGTH,
+    PSEUDONYM_PATTERN,
+    WRAPPED_KEY_PATTERN,
+    valid_public_key,
+)
 
 ID_MAX = 2**63 - 1
 
@@ -70,6 +79,10 @@ class TeamKeysSerializer(serializers.Serializer):
         allow_null=True, help_text="The key person pseudonyms are derived from (HKDF, then HMAC-SHA-256)."
     )
     kids = serializers.ListField(child=serializers.IntegerField(), help_text="Every key the team has.")
+    kept = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="The keys some device allowed to hold them still holds (the others are lost).",
+    )
     keys = HeldKeySerializer(many=True, help_text="The keys wrapped for this device.")
 
 
@@ -79,3 +92,43 @@ class KeysResponseSerializer(serializers.Serializer):
     )
     teams = TeamKeysSerializer(many=True)
     waiting = WaitingSerializer(many=True, help_text="Devices waiting for a key this device holds.")
+
+
+class LegacyContactSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    team = serializers.IntegerField()
+    note = serializers.CharField(allow_blank=True, help_text="Plain, or empty when already sealed.")
+    person_code = serializers.CharField(
+        allow_blank=True, help_text="Plain, or empty when already a pseudonym."
+    )
+
+
+class LegacySessionSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    team = serializers.IntegerField()
+    debrief_notes = serializers.CharField()
+
+
+class LegacyResponseSerializer(serializers.Serializer):
+    contacts = LegacyContactSerializer(many=True)
+    sessions = LegacySessionSerializer(many=True)
+
+
+class SealedContactSerializer(StrictSerializer):
+    uuid = StrictUUIDField()
+    note = serializers.RegexField(ENVELOPE_PATTERN, max_length=NOTE_ENVELOPE_MAX_LENGTH, required=False)
+    person_code = serializers.RegexField(PSEUDONYM_PATTERN, max_length=PSEUDONYM_LENGTH, required=False)
+
+
+class SealedSessionSerializer(StrictSerializer):
+    uuid = StrictUUIDField()
+    debrief_notes = serializers.RegexField(ENVELOPE_PATTERN, max_length=DEBRIEF_ENVELOPE_MAX_LENGTH)
+
+
+class LegacyRequestSerializer(StrictSerializer):
+    contacts = SealedContactSerializer(many=True, required=False, max_length=200)
+    sessions = SealedSessionSerializer(many=True, required=False, max_length=200)
+
+
+class LegacyDoneSerializer(serializers.Serializer):
+    converted = serializers.IntegerField()

@@ -10,10 +10,16 @@ from rest_framework.response import Response
 
 from api.exceptions import error
 from api.schema import answers
-from api.serializers.keys import KeysRequestSerializer, KeysResponseSerializer
+from api.serializers.keys import (
+    KeysRequestSerializer,
+    KeysResponseSerializer,
+    LegacyDoneSerializer,
+    LegacyRequestSerializer,
+    LegacyResponseSerializer,
+)
 from api.serializers.sync_push import plain_errors
 from api.views.sync import DeviceAPIView
-from outreach.services import team_keys
+from outreach.services import legacy_notes, team_keys
 
 
 def _state(device) -> dict:
@@ -26,6 +32,7 @@ def _state(device) -> dict:
                 "current_kid": s.current_kid,
                 "pseudonym_kid": s.team.pseudonym_kid,
                 "kids": [k.kid for k in s.keys],
+                "kept": sorted(s.kept),
                 "keys": [{"kid": kid, "wrapped": blob} for kid, blob in sorted(s.mine.items())],
             }
             for s in states
@@ -77,3 +84,38 @@ class KeysView(DeviceAPIView):
                 return error("key_conflict", "Another device made this key first.", status.HTTP_409_CONFLICT)
             raise serializers.ValidationError(refused.errors) from None
         return Response(_state(device))
+
+
+class LegacyView(DeviceAPIView):
+    """Notes and codes typed before the team had a key, converted by a device holding it."""
+
+    @extend_schema(
+        operation_id="keys_legacy_read",
+        responses={200: LegacyResponseSerializer, **answers(401, 410, 503)},
+        summary="Plain notes and person codes of teams whose key this device holds (a batch)",
+        description="See docs/sync-protocol.md §4.1.",
+    )
+    def get(self, request):
+        return Response(legacy_notes.pending(request.auth))
+
+    @extend_schema(
+        operation_id="keys_legacy_convert",
+        request=LegacyRequestSerializer,
+        responses={200: LegacyDoneSerializer, **answers(400, 401, 410, 413, 415, 503)},
+        summary="Replace plain notes and codes by their sealed forms (one-way, all or nothing)",
+        description="See docs/sync-protocol.md §4.1.",
+    )
+    def post(self, request):
+        form = LegacyRequestSerializer(data=request.data)
+        if not form.is_valid():
+            raise serializers.ValidationError(plain_errors(form.errors))
+        try:
+            done = legacy_notes.convert(
+                request.auth,
+                contacts=form.validated_data.get("contacts", []),
+                sessions=form.validated_data.get("sessions", []),
+                request=request,
+            )
+        except team_keys.KeyRefused as refused:
+            raise serializers.ValidationError(refused.errors) from None
+        return Response({"converted": done})

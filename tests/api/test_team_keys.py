@@ -14,6 +14,7 @@ from tests.api.sync_helpers import contact_create, device_client, now, push, sta
 from tests.factories import CoordinatorFactory, SessionFactory, TeamFactory, UserFactory
 
 KEYS = "/api/v1/keys"
+LEGACY = "/api/v1/keys/legacy"
 pytestmark = pytest.mark.django_db
 
 
@@ -54,7 +55,14 @@ def test_first_device_makes_the_key_and_a_teammate_waits_until_it_is_shared():
     phone, _device = device_client(worker)
     other, other_device = device_client(mate)
     assert other.get(KEYS).json()["teams"] == [
-        {"team": worker.team_id, "current_kid": None, "pseudonym_kid": None, "kids": [], "keys": []}
+        {
+            "team": worker.team_id,
+            "current_kid": None,
+            "pseudonym_kid": None,
+            "kids": [],
+            "kept": [],
+            "keys": [],
+        }
     ]
 
     state = first_key(phone, worker.team)
@@ -232,3 +240,44 @@ def test_a_device_signed_in_again_may_store_a_copy_of_the_keys_it_kept():
     other = {**mine, "device": str(device.pk)}  # but not for another device: it holds no copy
     other_phone, _ = device_client(UserFactory(team=worker.team))
     assert other_phone.post(KEYS, {"wraps": [other]}, format="json").status_code == 400
+
+
+def test_notes_and_codes_typed_before_the_key_are_converted_by_a_device_holding_it(
+    django_capture_on_commit_callbacks,
+):
+    from outreach.models import PersonRollup
+
+    worker = UserFactory()
+    session = SessionFactory(team=worker.team, status="under_way", started_at=now())
+    phone, _ = device_client(worker)
+    push(phone, [contact_create(session, note="Revue près de la gare", person_code="LUNE-7")])
+    push(phone, [contact_create(session, person_code="LUNE-7")])
+    contact = session.contacts.get(note="Revue près de la gare")
+    assert phone.get(LEGACY).json() == {"contacts": [], "sessions": []}  # no key: nothing to do
+    first_key(phone, worker.team)
+    todo = phone.get(LEGACY).json()["contacts"]
+    assert {(c["note"], c["person_code"]) for c in todo} == {
+        ("Revue près de la gare", "LUNE-7"),
+        ("", "LUNE-7"),
+    }
+
+    code = pseudonym()
+    sealed = [{"uuid": c["uuid"], "person_code": code} for c in todo]
+    sealed[[c["uuid"] for c in todo].index(str(contact.uuid))]["note"] = envelope()
+    with django_capture_on_commit_callbacks(execute=True):  # the roll-ups refresh after commit
+        answer = phone.post(LEGACY, {"contacts": sealed}, format="json")
+    assert answer.json() == {"converted": 2}
+    assert phone.get(LEGACY).json() == {"contacts": [], "sessions": []}
+    contact.refresh_from_db()
+    assert contact.note.startswith("enc1.") and contact.person_code == code
+    # Distinct persons recounted with the pseudonym: still one person.
+    assert set(PersonRollup.objects.values_list("person_code", flat=True)) == {code}
+    # One-way: a sealed value is never replaced again, and another team's device cannot.
+    again = phone.post(LEGACY, {"contacts": [{"uuid": str(contact.uuid), "note": envelope()}]}, format="json")
+    assert again.status_code == 400
+    stranger, _ = device_client(UserFactory())
+    other = stranger.post(
+        LEGACY, {"contacts": [{"uuid": str(contact.uuid), "note": envelope()}]}, format="json"
+    )
+    assert other.status_code == 400
+    assert JournalEntry.objects.filter(event="legacy_notes_sealed").count() == 1

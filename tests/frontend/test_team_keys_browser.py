@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from outreach.models import Contact, Device, OutreachSession, Team, TeamKey, WrappedTeamKey
 from outreach.services.devices import revoke_device
-from tests.factories import CoordinatorFactory, UserFactory, sign_in_browser
+from tests.factories import ContactFactory, CoordinatorFactory, UserFactory, sign_in_browser
 from tests.frontend.conftest import PHONE, PIN
 from tests.frontend.fieldapp import log_contact, open_tab, sign_in, start_planned_session
 
@@ -21,6 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 NOTES = ["Vue près de la gare, fatiguée, revient demain", "Cherche un hébergement pour la nuit"]
 CODES = ["LUNE-7", "SOLEIL-3"]
+OLD_TEXTS = ["Ancienne note du carnet de maraude", "Ancien compte rendu, nuit calme"]
 
 
 def phone(browser):
@@ -59,21 +60,25 @@ def key_state(page) -> str:
 def test_second_phone_gets_the_key_and_nothing_readable_reaches_the_database(
     page, browser, live_server, world
 ):
+    # Typed before the team had a key (an earlier version of the app): converted by the first
+    # phone that holds the key, at its sync.
+    ContactFactory(session=world.session, note=OLD_TEXTS[0], person_code="ANCIEN-1")
+    OutreachSession.objects.filter(pk=world.session.pk).update(debrief_notes=OLD_TEXTS[1])
     sign_in(page, live_server.url, world.worker.username)
     assert key_state(page) == "held"  # the team's first phone made its first key
     start_planned_session(page, "Maraude gare")
     log_contact(page, person_code=CODES[0], note=NOTES[0])
     log_contact(page, person_code=CODES[0])  # the same young person, seen again
     log_contact(page, person_code=CODES[1], note=NOTES[1])
-    sync_until(page, lambda: Contact.objects.filter(team=world.team).count() == 3)
+    sync_until(page, lambda: Contact.objects.filter(team=world.team).count() == 4)
 
     assert Team.objects.get(pk=world.team.pk).sealed_since is not None
     contacts = Contact.objects.filter(team=world.team)
-    assert contacts.count() == 3
     assert all(c.person_code.startswith("pc1.") for c in contacts)
-    assert sorted(c.note[:5] for c in contacts if c.note) == ["enc1.", "enc1."]
-    # Distinct persons: what the plain codes gave (2 people, one seen twice).
-    assert contacts.values("person_code").distinct().count() == len(set(CODES))
+    assert sorted(c.note[:5] for c in contacts if c.note) == ["enc1."] * 3
+    assert OutreachSession.objects.get(pk=world.session.pk).debrief_notes.startswith("enc1.")
+    # Distinct persons: what the plain codes gave (3 people, one seen twice).
+    assert contacts.values("person_code").distinct().count() == len({*CODES, "ANCIEN-1"})
 
     # A second phone of the team (the worker's spare phone: the pull brings each worker their own
     # contacts): it receives them still sealed and waits for the key, which the first phone
@@ -96,7 +101,7 @@ def test_second_phone_gets_the_key_and_nothing_readable_reaches_the_database(
     assert sorted(t for t in texts if t) == sorted(NOTES)
 
     dump = database_text()
-    for typed in [*NOTES, *CODES]:
+    for typed in [*NOTES, *CODES, *OLD_TEXTS, "ANCIEN-1"]:
         assert typed not in dump, typed
     second.close()
 

@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "7ae829ada23b";
+const VERSION = "9d6927502502";
 const PRECACHE = [
   "/app/",
   "/manifest.json",

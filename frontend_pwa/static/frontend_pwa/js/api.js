@@ -80,3 +80,12 @@ export function keys(token) {
 export function sendKeys(token, body) {
   return call("/api/v1/keys", { token, method: "POST", body });
 }
+
+/** Notes and codes typed before the team had a key, for this device to seal (ADR 010). */
+export function legacy(token) {
+  return call("/api/v1/keys/legacy", { token });
+}
+
+export function sendLegacy(token, body) {
+  return call("/api/v1/keys/legacy", { token, method: "POST", body });
+}

@@ -38,7 +38,34 @@ export async function exchange(token) {
   );
   await putMany([["state:keys", summary]]);
   if (received) await reopenLocal();
+  if (Object.values(summary).some((team) => team.current_kid)) await convertLegacy(token);
   return received;
+}
+
+const LEGACY_CHUNK = 20; // notes of up to 2,000 characters: well under the 64 KiB body limit
+
+/** Notes and codes stored before the team had a key: sealed here, sent back, once (ADR 010). */
+async function convertLegacy(token) {
+  for (let round = 0; round < 5; round += 1) {
+    const todo = await api.legacy(token);
+    const contacts = [];
+    const sessions = [];
+    for (const c of todo.contacts) {
+      const kid = await keys.currentKid(c.team);
+      const item = { uuid: c.uuid };
+      if (kid && c.note) item.note = await keys.seal(c.team, kid, c.note);
+      if (kid && c.person_code) item.person_code = await keys.pseudonym(c.team, c.person_code);
+      if (item.note || item.person_code) contacts.push(item);
+    }
+    for (const s of todo.sessions) {
+      const kid = await keys.currentKid(s.team);
+      if (kid) sessions.push({ uuid: s.uuid, debrief_notes: await keys.seal(s.team, kid, s.debrief_notes) });
+    }
+    if (!contacts.length && !sessions.length) return;
+    for (let i = 0; i < Math.max(contacts.length, sessions.length); i += LEGACY_CHUNK) {
+      await api.sendLegacy(token, { contacts: contacts.slice(i, i + LEGACY_CHUNK), sessions: sessions.slice(i, i + LEGACY_CHUNK) });
+    }
+  }
 }
 
 /** Keys wrapped for this device that it does not hold yet, unwrapped and stored. */
@@ -66,8 +93,9 @@ async function proposal(state, device) {
   const made = [];
   for (const team of state.teams) {
     if (team.current_kid !== null) continue;
-    const held = await Promise.all(team.kids.map((kid) => get(`key:team:${team.team}:${kid}`)));
-    if (held.some((k) => !k)) continue; // earlier keys first: a teammate will share them
+    // Earlier keys first (a teammate will share them), except those nobody holds any more.
+    const held = await Promise.all(team.kept.map((kid) => get(`key:team:${team.team}:${kid}`)));
+    if (held.some((k) => !k)) continue;
     const raw = crypto.getRandomValues(new Uint8Array(32));
     made.push({ team: team.team, kid: team.kids.length + 1, raw, wrapped: await keys.wrapFor(device.public, raw) });
   }
