@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "9d6927502502";
+const VERSION = "af2052552e9f";
 const PRECACHE = [
   "/app/",
   "/manifest.json",

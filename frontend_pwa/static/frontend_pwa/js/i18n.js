@@ -366,7 +366,7 @@ const FR = {
 
 const DICTIONARIES = { fr: FR };
 const SUPPORTED = ["fr", "en"];
-let current = (document.documentElement.lang || "fr").slice(0, 2);
+let current = (globalThis.document?.documentElement.lang || "fr").slice(0, 2); // Node tests: no document
 
 /**
  * The language to show: the worker's own choice on this phone, else their account's (set by an
