@@ -41,6 +41,14 @@ def _state(device) -> dict:
     }
 
 
+def _checked(serializer_class, body) -> dict:
+    """The body as the strict serializer reads it; 400 with {field: [messages]} otherwise."""
+    form = serializer_class(data=body)
+    if not form.is_valid():
+        raise serializers.ValidationError(plain_errors(form.errors))
+    return form.validated_data
+
+
 class KeysView(DeviceAPIView):
     @extend_schema(
         operation_id="keys_read",
@@ -54,20 +62,13 @@ class KeysView(DeviceAPIView):
     @extend_schema(
         operation_id="keys_write",
         request=KeysRequestSerializer,
-        responses={
-            200: KeysResponseSerializer,
-            **answers(400, 401, 410, 413, 415, 503),
-            409: answers(409)[409],
-        },
+        responses={200: KeysResponseSerializer, **answers(400, 401, 409, 410, 413, 415, 503)},
         summary="Publish this device's public key, make a team's next key, share keys",
         description="Applied in order: `public_key`, `new_keys`, `wraps`; all or nothing. "
         "409 `key_conflict`: another device made the key first (read again).",
     )
     def post(self, request):
-        form = KeysRequestSerializer(data=request.data)
-        if not form.is_valid():
-            raise serializers.ValidationError(plain_errors(form.errors))
-        data = form.validated_data
+        data = _checked(KeysRequestSerializer, request.data)
         device = request.auth
         try:
             with transaction.atomic():
@@ -106,14 +107,12 @@ class LegacyView(DeviceAPIView):
         description="See docs/sync-protocol.md §4.1.",
     )
     def post(self, request):
-        form = LegacyRequestSerializer(data=request.data)
-        if not form.is_valid():
-            raise serializers.ValidationError(plain_errors(form.errors))
+        data = _checked(LegacyRequestSerializer, request.data)
         try:
             done = legacy_notes.convert(
                 request.auth,
-                contacts=form.validated_data.get("contacts", []),
-                sessions=form.validated_data.get("sessions", []),
+                contacts=data.get("contacts", []),
+                sessions=data.get("sessions", []),
                 request=request,
             )
         except team_keys.KeyRefused as refused:
