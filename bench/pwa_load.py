@@ -234,7 +234,7 @@ def main() -> None:
             page.locator("#tabs").get_by_role("button", name="Synchro", exact=True).click()
             page.get_by_role("button", name="Synchroniser").click()
             page.wait_for_function(
-                f"performance.getEntriesByName('maraude:seal').length >= {args.runs}", timeout=120_000
+                f"() => performance.getEntriesByName('maraude:seal').length >= {args.runs}", timeout=120_000
             )
             seals = page.evaluate("performance.getEntriesByName('maraude:seal').map((e) => e.duration)")
             browser.close()

@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "af2052552e9f";
+const VERSION = "8926e6ebae04";
 const PRECACHE = [
   "/app/",
   "/manifest.json",
@@ -16,7 +16,6 @@ const PRECACHE = [
   "/static/frontend_pwa/js/crypto.js",
   "/static/frontend_pwa/js/custom-fields.js",
   "/static/frontend_pwa/js/db.js",
-  "/static/frontend_pwa/js/desk-notes.js",
   "/static/frontend_pwa/js/i18n.js",
   "/static/frontend_pwa/js/identifier-rules.js",
   "/static/frontend_pwa/js/key-sync.js",
