@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "8926e6ebae04";
+const VERSION = "ac540629b499";
 const PRECACHE = [
   "/app/",
   "/manifest.json",
