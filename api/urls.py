@@ -17,6 +17,8 @@ urlpatterns = [
     path("v1/sync/pull", sync.PullView.as_view(), name="sync-pull"),
     path("v1/keys", keys.KeysView.as_view(), name="keys"),
     path("v1/keys/legacy", keys.LegacyView.as_view(), name="keys-legacy"),
+    path("v1/keys/recovery", keys.RecoveryView.as_view(), name="keys-recovery"),
+    path("v1/keys/recovery/restore", keys.RecoveryRestoreView.as_view(), name="keys-recovery-restore"),
     # Last: any other address under /api/ is a 404 in the API's error shape, not an HTML page.
     re_path(r"^", not_found, name="not-found"),
 ]

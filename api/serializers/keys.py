@@ -12,6 +12,7 @@ from outreach.rules.sealed import (
     NOTE_ENVELOPE_MAX_LENGTH,
     PSEUDONYM_LENGTH,
     PSEUDONYM_PATTERN,
+    RECOVERY_COPY_PATTERN,
     WRAPPED_KEY_PATTERN,
     valid_public_key,
 )
@@ -132,3 +133,52 @@ class LegacyRequestSerializer(StrictSerializer):
 
 class LegacyDoneSerializer(serializers.Serializer):
     converted = serializers.IntegerField()
+
+
+class RecoveryCopySerializer(StrictSerializer):
+    kid = StrictIntegerField(min_value=1, max_value=KID_MAX)
+    wrapped = serializers.RegexField(
+        RECOVERY_COPY_PATTERN,
+        max_length=120,
+        help_text="`rk1.<salt>.<iv>.<ciphertext>`, base64url: the team key under a key derived "
+        "(HKDF-SHA-256) from the printed recovery key, AES-GCM.",
+    )
+
+
+class RecoveryMakeSerializer(StrictSerializer):
+    team = StrictIntegerField(min_value=1, max_value=ID_MAX)
+    copies = RecoveryCopySerializer(many=True, min_length=1, max_length=200)
+
+
+class RestoredKeySerializer(StrictSerializer):
+    kid = StrictIntegerField(min_value=1, max_value=KID_MAX)
+    wrapped = wrapped_field()
+
+
+class RecoveryRestoreSerializer(StrictSerializer):
+    team = StrictIntegerField(min_value=1, max_value=ID_MAX)
+    keys = RestoredKeySerializer(many=True, min_length=1, max_length=200)
+
+
+class RecoveryCopyOutSerializer(serializers.Serializer):
+    kid = serializers.IntegerField()
+    wrapped = serializers.CharField()
+
+
+class RecoverySheetSerializer(serializers.Serializer):
+    team = serializers.IntegerField()
+    made_at = serializers.DateTimeField(allow_null=True, help_text="null: the team has no recovery sheet.")
+    kids = serializers.ListField(child=serializers.IntegerField(), help_text="The keys on the sheet.")
+    missing = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Keys still held by a device but not on the sheet: print a new sheet.",
+    )
+    copies = RecoveryCopyOutSerializer(many=True)
+
+
+class RecoveryResponseSerializer(serializers.Serializer):
+    teams = RecoverySheetSerializer(many=True)
+
+
+class RestoredSerializer(serializers.Serializer):
+    restored = serializers.IntegerField(help_text="Keys this device received.")

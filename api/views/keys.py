@@ -16,10 +16,15 @@ from api.serializers.keys import (
     LegacyDoneSerializer,
     LegacyRequestSerializer,
     LegacyResponseSerializer,
+    RecoveryMakeSerializer,
+    RecoveryResponseSerializer,
+    RecoveryRestoreSerializer,
+    RecoverySheetSerializer,
+    RestoredSerializer,
 )
 from api.serializers.sync_push import plain_errors
 from api.views.sync import DeviceAPIView
-from outreach.services import legacy_notes, team_keys
+from outreach.services import legacy_notes, team_keys, team_recovery
 
 
 def _state(device) -> dict:
@@ -118,3 +123,79 @@ class LegacyView(DeviceAPIView):
         except team_keys.KeyRefused as refused:
             raise serializers.ValidationError(refused.errors) from None
         return Response({"converted": done})
+
+
+def _coordinator_only(request):
+    if not team_recovery.may_recover(request.auth.owner):
+        return error(
+            "not_coordinator", "Only a coordinator makes or uses a recovery sheet.", status.HTTP_403_FORBIDDEN
+        )
+    return None
+
+
+def _recovery_answer(call):
+    """Run a recovery write; 404 for a team not of the coordinator's organisation, 400 otherwise."""
+    try:
+        return call()
+    except team_recovery.NotYourTeam:
+        return error("not_found", "No such team in your organisation.", status.HTTP_404_NOT_FOUND)
+    except team_keys.KeyRefused as refused:
+        raise serializers.ValidationError(refused.errors) from None
+
+
+class RecoveryView(DeviceAPIView):
+    """The team's printed recovery key (ADR 010): only keys wrapped under it cross the wire."""
+
+    @extend_schema(
+        operation_id="keys_recovery_read",
+        responses={200: RecoveryResponseSerializer, **answers(401, 403, 410, 503)},
+        summary="The recovery sheets of the coordinator's teams, with the keys wrapped under them",
+        description="Coordinators only (403 `not_coordinator`). See docs/sync-protocol.md §4.2.",
+    )
+    def get(self, request):
+        return _coordinator_only(request) or Response({"teams": team_recovery.states_for(request.auth)})
+
+    @extend_schema(
+        operation_id="keys_recovery_make",
+        request=RecoveryMakeSerializer,
+        responses={200: RecoverySheetSerializer, **answers(400, 401, 403, 404, 410, 413, 415, 503)},
+        summary="Replace a team's recovery sheet: every key this device holds, wrapped under it",
+        description="Coordinators only. Each copy's key must be held by this device. "
+        "See docs/sync-protocol.md §4.2.",
+    )
+    def post(self, request):
+        refused = _coordinator_only(request)
+        if refused:
+            return refused
+        data = _checked(RecoveryMakeSerializer, request.data)
+        return _recovery_answer(
+            lambda: Response(
+                team_recovery.make_sheet(
+                    request.auth, team_id=data["team"], copies=data["copies"], request=request
+                )
+            )
+        )
+
+
+class RecoveryRestoreView(DeviceAPIView):
+    @extend_schema(
+        operation_id="keys_recovery_restore",
+        request=RecoveryRestoreSerializer,
+        responses={200: RestoredSerializer, **answers(400, 401, 403, 404, 410, 413, 415, 503)},
+        summary="Keys unwrapped from the recovery sheet, wrapped for this device",
+        description="Coordinators only; only keys on the team's sheet. See docs/sync-protocol.md §4.2.",
+    )
+    def post(self, request):
+        refused = _coordinator_only(request)
+        if refused:
+            return refused
+        data = _checked(RecoveryRestoreSerializer, request.data)
+        return _recovery_answer(
+            lambda: Response(
+                {
+                    "restored": team_recovery.restore(
+                        request.auth, team_id=data["team"], keys=data["keys"], request=request
+                    )
+                }
+            )
+        )

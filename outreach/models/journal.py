@@ -52,6 +52,8 @@ class JournalEvent(models.TextChoices):
     TEAM_KEY_CREATED = "team_key_created", _("Team key created")
     TEAM_KEY_SHARED = "team_key_shared", _("Team key shared with devices")
     TEAM_KEY_RETIRED = "team_key_retired", _("Team key retired")
+    TEAM_RECOVERY_MADE = "team_recovery_made", _("Team recovery sheet made")
+    TEAM_KEYS_RECOVERED = "team_keys_recovered", _("Team keys recovered with the recovery sheet")
     LEGACY_NOTES_SEALED = "legacy_notes_sealed", _("Notes typed before the team key sealed")
 
 

@@ -59,3 +59,25 @@ class WrappedTeamKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team_key} → {self.device_id}"
+
+
+class RecoveryCopy(models.Model):
+    """One team key encrypted under the team's printed recovery key (`rk1.…`, ADR 010): the
+    secret is made in a coordinator's browser and printed; the server never sees it. A team has
+    at most one recovery sheet: making a new one replaces every copy."""
+
+    team_key = models.OneToOneField(
+        TeamKey, verbose_name=_("team key"), on_delete=models.CASCADE, related_name="recovery"
+    )
+    wrapped = models.CharField(_("key wrapped for the recovery sheet"), max_length=120)
+    made_by = models.ForeignKey(
+        "outreach.Device", verbose_name=_("made by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recovery copy of a team key")
+        verbose_name_plural = _("recovery copies of team keys")
+
+    def __str__(self) -> str:
+        return f"{self.team_key} (recovery)"

@@ -40,6 +40,8 @@ ENVELOPE_PATTERN = rf"^enc1\.[1-9][0-9]{{0,5}}\.{B64}{{16}}\.{B64}{{22,}}$"
 PSEUDONYM_PATTERN = rf"^pc1\.{B64}{{43}}$"
 PSEUDONYM_LENGTH = 47
 WRAPPED_KEY_PATTERN = rf"^wk1\.{B64}{{87}}\.{B64}{{16}}\.{B64}{{64}}$"
+# A team key under the printed recovery key: HKDF salt, AES-GCM nonce, the 32-byte key + tag.
+RECOVERY_COPY_PATTERN = rf"^rk1\.{B64}{{22}}\.{B64}{{16}}\.{B64}{{64}}$"
 PUBLIC_KEY_PATTERN = rf"^{B64}{{87}}$"
 # Which fields travel sealed, and how long their envelope may be.
 SEALED_TEXT = {"note": NOTE_ENVELOPE_MAX_LENGTH, "debrief_notes": DEBRIEF_ENVELOPE_MAX_LENGTH}
