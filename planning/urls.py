@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planning.views import activity, custom_fields, data_inclusion, directory, places, routes, sessions
+from planning.views import activity, custom_fields, data_inclusion, directory, places, recovery, routes, sessions
 
 app_name = "planning"
 
@@ -26,6 +26,7 @@ urlpatterns = [
     path("directory/export.csv", directory.directory_export, name="directory_export"),
     path("directory/data-inclusion/", data_inclusion.data_inclusion_import, name="data_inclusion_import"),
     path("activity/", activity.activity, name="activity"),
+    path("recovery/", recovery.recovery, name="recovery"),
     path("fields/", custom_fields.field_list, name="fields"),
     path("fields/new/", custom_fields.field_edit, name="field_create"),
     path("fields/<int:pk>/", custom_fields.field_edit, name="field_edit"),

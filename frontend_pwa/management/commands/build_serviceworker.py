@@ -19,7 +19,7 @@ PAGES = ["/app/", "/manifest.json"]
 # The 512 px icons are for installers only and stay out of the first-load budget.
 PRECACHED_GLOBS = ["css/app.css", "js/**/*.js", "icons/icon-192.png"]
 # Loaded by the coordinator's desk pages, never by the shell (ADR 010): not in the field app's budget.
-NOT_PRECACHED = {"js/desk-notes.js"}
+NOT_PRECACHED = {"js/desk-notes.js", "js/desk-vault.js", "js/desk-recovery.js", "js/recovery-code.js"}
 BLOCK = re.compile(r"// BUILD:START\n.*?// BUILD:END\n", re.S)
 
 

@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "ac540629b499";
+const VERSION = "b786d8324bbd";
 const PRECACHE = [
   "/app/",
   "/manifest.json",

@@ -89,3 +89,18 @@ export function legacy(token) {
 export function sendLegacy(token, body) {
   return call("/api/v1/keys/legacy", { token, method: "POST", body });
 }
+
+/** The recovery sheets of a coordinator's teams, with the keys wrapped under them (ADR 010). */
+export function recovery(token) {
+  return call("/api/v1/keys/recovery", { token });
+}
+
+/** `body`: {team, copies: [{kid, wrapped}]}: replaces the team's sheet. */
+export function makeRecovery(token, body) {
+  return call("/api/v1/keys/recovery", { token, method: "POST", body });
+}
+
+/** `body`: {team, keys: [{kid, wrapped}]}: keys from the sheet, wrapped for this device. */
+export function restoreRecovery(token, body) {
+  return call("/api/v1/keys/recovery/restore", { token, method: "POST", body });
+}

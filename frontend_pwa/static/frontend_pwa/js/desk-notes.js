@@ -2,7 +2,7 @@
 // opens them with the team keys its field app holds (same site, same storage), once the
 // coordinator types the field app's PIN. Nothing decrypted is ever sent back to the server.
 
-import { metaGet } from "./db.js";
+import { enrolled } from "./desk-vault.js";
 import { lang } from "./i18n.js";
 import { openAny } from "./key-sync.js";
 import * as lock from "./lock.js";
@@ -27,12 +27,6 @@ const TEXT = {
 function say(key, values = {}) {
   const words = TEXT[lang() === "fr" ? "fr" : "en"][key];
   return words.replace(/\{(\w+)\}/g, (_, k) => String(values[k]));
-}
-
-async function enrolled() {
-  // Never create the field app's database here: only read it when it exists.
-  if (indexedDB.databases && !(await indexedDB.databases()).some((d) => d.name === "maraude")) return false;
-  return Boolean(await metaGet("enrolled"));
 }
 
 async function openCells(cells) {
