@@ -54,6 +54,11 @@ def test_the_recovery_sheet_brings_the_team_keys_back_after_every_device_is_lost
     expect(desk.locator("#recovery-status")).to_contain_text("Fiche de secours faite")
     code = desk.locator("[data-sheet-code]").inner_text()
     assert len(code.replace("-", "")) == 56
+    desk.emulate_media(media="print")  # on paper: the sheet alone, without the forms or the menu
+    expect(desk.locator("#recovery-sheet")).to_be_visible()
+    expect(desk.locator("#make-sheet")).to_be_hidden()
+    expect(desk.locator("#print-sheet")).to_be_hidden()
+    desk.emulate_media(media="screen")
     assert RecoveryCopy.objects.filter(team_key__team=world.team, team_key__kid=1).exists()
     assert code not in database_text() and code.replace("-", "") not in database_text()
     office.close()
