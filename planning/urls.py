@@ -1,6 +1,15 @@
 from django.urls import path
 
-from planning.views import activity, custom_fields, data_inclusion, directory, places, recovery, routes, sessions
+from planning.views import (
+    activity,
+    custom_fields,
+    data_inclusion,
+    directory,
+    places,
+    recovery,
+    routes,
+    sessions,
+)
 
 app_name = "planning"
 

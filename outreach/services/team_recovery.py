@@ -51,7 +51,10 @@ def sheet_state(team: Team) -> dict:
         "made_at": min((c.created_at for c in copies), default=None),
         "kids": kids,
         "missing": sorted(held - set(kids)),
-        "copies": [{"kid": c.team_key.kid, "wrapped": c.wrapped} for c in sorted(copies, key=lambda c: c.team_key.kid)],
+        "copies": [
+            {"kid": c.team_key.kid, "wrapped": c.wrapped}
+            for c in sorted(copies, key=lambda c: c.team_key.kid)
+        ],
     }
 
 

@@ -56,7 +56,9 @@ def test_a_coordinator_makes_the_sheet_and_recovers_the_keys_after_every_device_
         revoke_device(actor=coordinator, device=Device.objects.get(pk=device))
     again, new_device = device_client(coordinator, label="Bureau, de nouveau")
     assert again.post(KEYS, {"public_key": public_key()}, format="json").json()["teams"][0]["kept"] == []
-    restored = again.post(RESTORE, {"team": team.pk, "keys": [{"kid": 1, "wrapped": wrapped()}]}, format="json")
+    restored = again.post(
+        RESTORE, {"team": team.pk, "keys": [{"kid": 1, "wrapped": wrapped()}]}, format="json"
+    )
     assert restored.status_code == 200, restored.content
     assert restored.json() == {"restored": 1}
     assert WrappedTeamKey.objects.filter(device=new_device, team_key__kid=1).exists()
@@ -70,7 +72,7 @@ def test_a_coordinator_makes_the_sheet_and_recovers_the_keys_after_every_device_
 
 def test_a_key_made_after_the_sheet_shows_it_out_of_date():
     team = TeamFactory()
-    desk, desk_device = coordinator_holding_key_1(team)
+    desk, _ = coordinator_holding_key_1(team)
     desk.post(RECOVERY, {"team": team.pk, "copies": [{"kid": 1, "wrapped": copy()}]}, format="json")
     TeamKey.objects.filter(team=team).update(retired_at="2026-01-01T00:00Z")
     made = desk.post(KEYS, {"new_keys": [{"team": team.pk, "kid": 2, "wrapped": wrapped()}]}, format="json")
@@ -87,7 +89,10 @@ def test_only_coordinators_of_the_organisation_and_only_keys_they_hold():
     desk, _ = coordinator_holding_key_1(team)
     worker, _ = device_client(UserFactory(team=team))
     sheet = {"team": team.pk, "copies": [{"kid": 1, "wrapped": copy()}]}
-    for path, body in [(RECOVERY, sheet), (RESTORE, {"team": team.pk, "keys": [{"kid": 1, "wrapped": wrapped()}]})]:
+    for path, body in [
+        (RECOVERY, sheet),
+        (RESTORE, {"team": team.pk, "keys": [{"kid": 1, "wrapped": wrapped()}]}),
+    ]:
         answer = worker.post(path, body, format="json")
         assert answer.status_code == 403 and answer.json()["code"] == "not_coordinator"
     assert worker.get(RECOVERY).status_code == 403
