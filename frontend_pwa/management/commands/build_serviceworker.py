@@ -18,8 +18,9 @@ PAGES = ["/app/", "/manifest.json"]
 # Static files the shell loads (glob patterns): its stylesheet, its modules, the small icon.
 # The 512 px icons are for installers only and stay out of the first-load budget.
 PRECACHED_GLOBS = ["css/app.css", "js/**/*.js", "icons/icon-192.png"]
-# Loaded by the coordinator's desk pages, never by the shell (ADR 010): not in the field app's budget.
-NOT_PRECACHED = {"js/desk-notes.js", "js/desk-vault.js", "js/desk-recovery.js", "js/recovery-code.js"}
+# The desk pages' entry modules, never loaded by the shell (ADR 010): not in the field app's budget.
+# (The small modules they import are precached like every imported module.)
+NOT_PRECACHED = {"js/desk-notes.js", "js/desk-recovery.js"}
 BLOCK = re.compile(r"// BUILD:START\n.*?// BUILD:END\n", re.S)
 
 

@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "b786d8324bbd";
+const VERSION = "c22279ad0ebc";
 const PRECACHE = [
   "/app/",
   "/manifest.json",
@@ -16,6 +16,7 @@ const PRECACHE = [
   "/static/frontend_pwa/js/crypto.js",
   "/static/frontend_pwa/js/custom-fields.js",
   "/static/frontend_pwa/js/db.js",
+  "/static/frontend_pwa/js/desk-vault.js",
   "/static/frontend_pwa/js/i18n.js",
   "/static/frontend_pwa/js/identifier-rules.js",
   "/static/frontend_pwa/js/key-sync.js",
@@ -25,6 +26,7 @@ const PRECACHE = [
   "/static/frontend_pwa/js/notices.js",
   "/static/frontend_pwa/js/outbox.js",
   "/static/frontend_pwa/js/pii-check.js",
+  "/static/frontend_pwa/js/recovery-code.js",
   "/static/frontend_pwa/js/refs.js",
   "/static/frontend_pwa/js/store.js",
   "/static/frontend_pwa/js/sync.js",
