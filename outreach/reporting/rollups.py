@@ -361,10 +361,13 @@ def _buckets_of(source: str, model, ids: Iterable[int]) -> set[Bucket]:
 def contacts_changed(contact_ids: Iterable[int]) -> int:
     """Bring the roll-ups up to date after these contacts were written, moved or deleted.
 
-    Refreshes both the bucket each contact is in now and the one it was last counted in.
-    Safe to call twice for the same write. Returns the number of buckets refreshed.
+    New contacts are added to their bucket's cells; for the others, both the bucket each is in
+    now and the one it was last counted in are recounted (outreach/reporting/rollup_delta.py).
+    Safe to call twice for the same write. Returns the number of buckets touched.
     """
-    return refresh_buckets(_buckets_of(RollupLedger.Source.CONTACT, Contact, contact_ids))
+    from outreach.reporting import rollup_delta
+
+    return rollup_delta.contacts_changed(contact_ids)
 
 
 def sessions_changed(session_ids: Iterable[int]) -> int:
