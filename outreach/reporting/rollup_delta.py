@@ -19,7 +19,6 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Q
 
 from outreach.models import (
     ActivityRollup,
@@ -30,7 +29,7 @@ from outreach.models import (
     RollupLedger,
     Team,
 )
-from outreach.reporting import rollups
+from outreach.reporting import contact_cells, rollups
 from outreach.services.bulk_insert import insert_values
 
 CHUNK = 1000  # ids per query
@@ -67,29 +66,34 @@ def contacts_changed(contact_ids: Iterable[int]) -> int:
     ids = sorted(set(contact_ids))
     if not ids:
         return 0
-    teams = {team for team, _ in [*_current(ids).values(), *_ledger(ids).values()]}
+    current = _current(ids)
+    gone = [pk for pk in ids if pk not in current]  # deleted: only the ledger knows their team
+    teams = {team for team, _ in [*current.values(), *_ledger(gone).values()]}
     if not teams:
         return 0
     with transaction.atomic():
-        # One refresher per team at a time (as rollups.refresh_buckets); read only once locked.
+        # One refresher per team at a time (as rollups.refresh_buckets); the ledger is read once
+        # locked. A contact's team never changes; its date may, and is read again by the recount.
         list(Team.objects.select_for_update().filter(id__in=teams).order_by("id").values_list("id"))
-        current, counted = _current(ids), _ledger(ids)
-        recount = set(counted.values())
-        recount |= {current[pk] for pk in counted if pk in current}
+        counted = _ledger(ids)
+        recount = set(counted.values()) | {current[pk] for pk in counted if pk in current}
         new = [pk for pk, bucket in current.items() if pk not in counted and bucket not in recount]
         rollups.refresh_buckets(recount)
-        _add(new, current)
-    return len(recount | {current[pk] for pk in new})
+        added = _add(new)
+    return len(recount | added)
 
 
-def _add(ids: list[int], buckets: dict[int, rollups.Bucket]) -> None:
-    """Add the cells of these contacts, counted nowhere yet, to the roll-ups; write their ledger."""
+def _add(ids: list[int]) -> set[rollups.Bucket]:
+    """Add the cells of these contacts, counted nowhere yet, to the roll-ups; write their ledger.
+
+    Returns the buckets added to."""
     if not ids:
-        return
+        return set()
     cells: Counter = Counter()
     persons: Counter = Counter()
+    buckets: dict[int, rollups.Bucket] = {}
     for chunk in _chunks(ids):
-        chunk_cells, chunk_persons = rollups.compute_contact_cells(Q(pk__in=chunk), few=True)
+        chunk_cells, chunk_persons = contact_cells.count(Contact.objects.filter(pk__in=chunk), buckets)
         cells.update(chunk_cells)
         persons.update(chunk_persons)
     months: Counter = Counter()
@@ -105,8 +109,9 @@ def _add(ids: list[int], buckets: dict[int, rollups.Bucket]) -> None:
     insert_values(
         RollupLedger,
         ("source", "object_id", "team_id", "service_date"),
-        [(RollupLedger.Source.CONTACT.value, pk, *buckets[pk]) for pk in ids],
+        [(RollupLedger.Source.CONTACT.value, pk, *bucket) for pk, bucket in buckets.items()],
     )
+    return set(buckets.values())
 
 
 def _increment(model, day: str, rest: tuple[str, ...], total: str, counts: Counter) -> None:
