@@ -36,9 +36,10 @@ def entry(
 def append(entries: Iterable[ChangeLogEntry]) -> None:
     """Write entries in one statement (COPY on PostgreSQL). Their `txid` is filled by the
     database (see the model)."""
+    append_rows((str(e.type), e.key, e.deleted, e.organisation_id, e.team_id, e.author_id) for e in entries)
+
+
+def append_rows(rows: Iterable[tuple]) -> None:
+    """The same from plain rows: (type, key, deleted, organisation_id, team_id, author_id)."""
     now = timezone.now()
-    insert_values(
-        ChangeLogEntry,
-        COLUMNS,
-        [(str(e.type), e.key, e.deleted, e.organisation_id, e.team_id, e.author_id, now) for e in entries],
-    )
+    insert_values(ChangeLogEntry, COLUMNS, [(*row, now) for row in rows])

@@ -78,9 +78,8 @@ def _dispatch(ids: list[int], created: list[Contact]) -> None:
     others = set(ids) - {c.pk for c in created}
     if others:
         rows += Contact.objects.filter(pk__in=others).values_list("uuid", "team_id", "author_id")
-    change_log.append(
-        change_log.entry(ChangeType.CONTACT, uuid, team_id=team_id, author_id=author_id)
-        for uuid, team_id, author_id in rows
+    change_log.append_rows(
+        (ChangeType.CONTACT, str(uuid), False, None, team_id, author_id) for uuid, team_id, author_id in rows
     )
     ids = [*ids, *(c.pk for c in created)]
     if not ids:
