@@ -117,6 +117,21 @@ def batches_of(args, sessions) -> list[list[dict]]:
     ]
 
 
+def warm_up(port: int, tokens: list[str], requests: int) -> None:
+    """Every worker imports its URLs and views and opens its connection before the clock starts."""
+
+    def pull(token: str) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        call(conn, "GET", "/api/v1/sync/pull?limit=1", token=token)
+        conn.close()
+
+    threads = [threading.Thread(target=pull, args=(tokens[i % len(tokens)],)) for i in range(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def profile(args, sessions, tokens) -> None:
     """The pushes in this process, through the whole Django stack, under cProfile."""
     from django.test import Client
@@ -191,6 +206,7 @@ def run(args, db_url: str, sessions, tokens) -> None:
                         counts[result["status"]] = counts.get(result["status"], 0) + 1
             conn.close()
 
+        warm_up(port, tokens, 2 * args.workers)
         began = time.perf_counter()
         threads = [threading.Thread(target=pusher, args=(k,)) for k in range(args.clients)]
         for thread in threads:
