@@ -107,7 +107,8 @@ def _uuid(value: Any) -> uuid_lib.UUID:
 
 
 def phone_time(value: Any, now: dt.datetime) -> dt.datetime:
-    """A time with its offset, in 2000–2100, at most 7 days ahead of `now` (PhoneTimeField)."""
+    """A time with its offset, in 2000–2100, at most 7 days ahead of `now` (PhoneTimeField),
+    in `now`'s time zone (the request's, as DRF gives it)."""
     if type(value) is not str:
         raise _Unsure
     try:
@@ -120,7 +121,7 @@ def phone_time(value: Any, now: dt.datetime) -> dt.datetime:
     if parsed is None or parsed.tzinfo is None:
         raise _Unsure
     try:
-        moment = parsed.astimezone(timezone.get_current_timezone())
+        moment = parsed.astimezone(now.tzinfo)
     except OverflowError:
         raise _Unsure from None
     if not EARLIEST <= moment <= LATEST or moment > now + MAX_CLOCK_AHEAD:
@@ -187,7 +188,7 @@ def check_op(raw: Any, now: dt.datetime | None = None) -> dict[str, Any] | None:
     """The validated contact operation, or None when the serializer must decide (see above)."""
     if type(raw) is not dict or raw.get("op") not in CONTACT_OPS or not raw.keys() <= ENVELOPE:
         return None
-    now = now or timezone.now()
+    now = (now or timezone.now()).astimezone(timezone.get_current_timezone())
     creating = raw["op"] == "contact.create"
     data = raw.get("data", {})
     try:
