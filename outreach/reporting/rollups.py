@@ -7,7 +7,9 @@ rebuilt roll-up equals the incremental one by construction (and a property test 
 
 Entry points:
 * `contacts_changed(contact_ids)`: call after contacts were created, updated (including their
-  concerns, actions and orientations), moved to another team or date, or deleted.
+  concerns, actions and orientations), moved to another team or date, or deleted. Contacts the
+  roll-ups never counted are added to their bucket's cells rather than recounting it
+  (rollup_delta.py: the ledger says which are counted).
 * `sessions_changed(session_ids)`: the same for sessions, their tallies and digital slots.
 * `refresh_buckets(buckets)`: when the caller already knows the (team_id, service_date) pairs.
 * `rebuild_all()`: the `rebuild_rollups` management command.

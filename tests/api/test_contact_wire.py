@@ -148,3 +148,10 @@ def test_a_typical_create_takes_the_fast_path_with_the_serializers_values():
     assert fast["data"]["note"] == "vue vers 23h30"
     assert fast["uuid"] == uuid.UUID(raw["uuid"])
     assert fast["data"]["occurred_at"] == dt.datetime.fromisoformat(WHEN)
+
+
+def test_the_fast_check_knows_every_field_of_a_contact():
+    from api.serializers.sync_push import ContactDataSerializer, OperationSerializer
+
+    assert set(contact_wire.FIELDS) == set(ContactDataSerializer().fields)
+    assert contact_wire.ENVELOPE == set(OperationSerializer().fields)
