@@ -98,27 +98,34 @@ def pulled_up_to_date(phone) -> str:
             return cursor
 
 
+def edit_in_admin(admin_client, worker, session, capture, **changes) -> dict:
+    """Post `changes` on the session's admin page; the session as the worker's phone then pulls it."""
+    phone, _device = device_client(worker)
+    cursor = pulled_up_to_date(phone)
+    url, data = change_form(admin_client, session, **changes)
+    with capture(execute=True):
+        response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    items = phone.get(PULL, {"cursor": cursor}).json()["items"]
+    pulled = [i for i in items if i["type"] == "session" and i["id"] == str(session.uuid)]
+    assert pulled, items
+    return pulled[-1]["data"]
+
+
 def test_an_admin_edit_of_a_session_reaches_the_next_pull_the_rollups_and_the_journal(
     admin_client, night, django_capture_on_commit_callbacks
 ):
     worker, street, _digital, _slot = night
-    phone, _device = device_client(worker)
-    cursor = pulled_up_to_date(phone)
     assert counted(street, "tally") == 4
 
-    url, data = change_form(admin_client, street, young_people_seen="12", **{"tallies-0-count": "7"})
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(url, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
+    changes = {"young_people_seen": "12", "tallies-0-count": "7"}
+    pulled = edit_in_admin(admin_client, worker, street, django_capture_on_commit_callbacks, **changes)
 
     street.refresh_from_db()
     assert (street.young_people_seen, street.version) == (12, 2)
     assert counted(street, "tally") == 7
-    items = phone.get(PULL, {"cursor": cursor}).json()["items"]
-    pulled = [i for i in items if i["type"] == "session" and i["id"] == str(street.uuid)]
-    assert pulled, items
-    assert pulled[-1]["data"]["young_people_seen"] == 12 and pulled[-1]["data"]["version"] == 2
-    assert pulled[-1]["data"]["tallies"][0]["count"] == 7
+    assert pulled["young_people_seen"] == 12 and pulled["version"] == 2
+    assert pulled["tallies"][0]["count"] == 7
     entry = JournalEntry.objects.get(event="session_corrected")
     assert entry.target == str(street.uuid)
     assert entry.detail["fields"] == ["tallies", "young_people_seen"]
@@ -128,22 +135,16 @@ def test_an_admin_edit_of_a_digital_slot_is_counted_and_pulled(
     admin_client, night, django_capture_on_commit_callbacks
 ):
     worker, _street, digital, slot = night
-    phone, _device = device_client(worker)
-    cursor = pulled_up_to_date(phone)
     assert counted(digital, "slot_spotted") == 10
 
-    url, data = change_form(admin_client, digital, **{"digital_slots-0-profiles_spotted": "25"})
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(url, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
+    changes = {"digital_slots-0-profiles_spotted": "25"}
+    pulled = edit_in_admin(admin_client, worker, digital, django_capture_on_commit_callbacks, **changes)
 
     slot.refresh_from_db()
     digital.refresh_from_db()
     assert (slot.profiles_spotted, digital.version) == (25, 2)
     assert counted(digital, "slot_spotted") == 25
-    items = phone.get(PULL, {"cursor": cursor}).json()["items"]
-    pulled = [i for i in items if i["type"] == "session" and i["id"] == str(digital.uuid)]
-    assert pulled and pulled[-1]["data"]["digital_slots"][0]["profiles_spotted"] == 25
+    assert pulled["digital_slots"][0]["profiles_spotted"] == 25
     assert JournalEntry.objects.get(event="session_corrected").detail["fields"] == ["digital_slots"]
 
 
