@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "26cc9868091e";
+const VERSION = "10ddae7d0491";
 const PRECACHE = [
   "/app/",
   "/manifest.json",
