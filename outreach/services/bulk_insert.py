@@ -58,9 +58,9 @@ def insert_rows(model: type[models.Model], objs: Sequence[models.Model]) -> None
                 row.append(None)  # drawn below
                 continue
             if as_is and attname in values:  # what pre_save would return, without the call
-                row.append(values[attname])
-                continue
-            value = field.pre_save(obj, add=True)
+                value = values[attname]
+            else:
+                value = field.pre_save(obj, add=True)
             if isinstance(value, BaseExpression):  # a database default: leave it to Django
                 model.objects.bulk_create(objs)
                 return

@@ -14,7 +14,7 @@ from django.utils import timezone
 from outreach.models import DigitalSlot, JournalEntry, PlatformCategory, SessionTally
 from outreach.models.rollups import ActivityRollup
 from outreach.reporting import rollups
-from tests.api.sync_helpers import PULL, device_client
+from tests.api.sync_helpers import PULL, device_client, push
 from tests.factories import AdminFactory, SessionFactory, UserFactory, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -146,6 +146,25 @@ def test_an_admin_edit_of_a_digital_slot_is_counted_and_pulled(
     assert counted(digital, "slot_spotted") == 25
     assert pulled["digital_slots"][0]["profiles_spotted"] == 25
     assert JournalEntry.objects.get(event="session_corrected").detail["fields"] == ["digital_slots"]
+
+
+def test_a_phones_change_based_on_the_version_before_the_admins_is_a_conflict(
+    admin_client, night, django_capture_on_commit_callbacks
+):
+    worker, street, _digital, _slot = night
+    edit_in_admin(admin_client, worker, street, django_capture_on_commit_callbacks, young_people_seen="12")
+    phone, _device = device_client(worker)
+    stale = {
+        "op": "session.update",
+        "uuid": str(street.uuid),
+        "base_version": 1,
+        "client_updated_at": timezone.now().isoformat(),
+        "data": {"young_people_seen": 3},
+    }
+    result = push(phone, [stale]).json()["results"][0]
+    assert (result["status"], result["version"]) == ("conflict", 2)
+    street.refresh_from_db()
+    assert street.young_people_seen == 12
 
 
 @pytest.mark.parametrize(
