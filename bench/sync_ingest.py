@@ -3,11 +3,13 @@
 Creates a fresh PostgreSQL database (and drops it at the end), migrates it, starts the app with
 gunicorn on a free loopback port, enrols one device per team, pushes N contacts in batches (each
 batch one team's night, so each push also refreshes that night's report roll-ups), then inserts the
-same rows (contacts and their concern/action links) with psycopg COPY, and prints both rates.
+same rows (contacts and their concern/action links) with psycopg COPY, and prints both rates and
+their ratio. Every gunicorn worker is warmed up (its first request imports the URLs) first.
 
     .venv/bin/python bench/sync_ingest.py                 # 50,000 contacts, 100 team-nights
     .venv/bin/python bench/sync_ingest.py -n 5000 --workers 2 --clients 2
     .venv/bin/python bench/sync_ingest.py --teams 1       # worst case: one huge night
+    .venv/bin/python bench/sync_ingest.py -n 5500 --profile 40   # in process, under cProfile
 
 Needs PostgreSQL (PGHOST/PGPORT/PGUSER or --pg postgres://user@host:port).
 """
