@@ -57,10 +57,8 @@ def insert_rows(model: type[models.Model], objs: Sequence[models.Model]) -> None
             if primary:
                 row.append(None)  # drawn below
                 continue
-            if as_is and attname in values:  # what pre_save would return, without the call
-                value = values[attname]
-            else:
-                value = field.pre_save(obj, add=True)
+            # The attribute as it is: what pre_save would return, without the call.
+            value = values[attname] if as_is and attname in values else field.pre_save(obj, add=True)
             if isinstance(value, BaseExpression):  # a database default: leave it to Django
                 model.objects.bulk_create(objs)
                 return
