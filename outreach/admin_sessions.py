@@ -9,7 +9,7 @@ from outreach.models import DigitalSlot, OutreachSession, RouteStop, SessionTall
 from outreach.rules.fields import SESSION_FREE_TEXT
 from outreach.rules.reasons import RecordInvalid
 from outreach.rules.sessions import validate_debrief
-from outreach.services import session_corrections
+from outreach.services import session_corrections, session_recounts
 
 
 class RouteStopInline(admin.TabularInline):
@@ -111,12 +111,14 @@ class OutreachSessionAdmin(admin.ModelAdmin):
             # Written by the service below; the admin's history message reads these.
             formset.new_objects, formset.deleted_objects = [], []
             formset.changed_objects = [(f.instance, f.changed_data) for f in formset.forms if f.has_changed()]
-        if change or tallies or slots:
-            form.instance = session_corrections.correct_session(
-                actor=request.user,
-                session=form.instance,
-                data=data,
-                tallies=tallies,
-                slots=slots,
-                request=request,
-            )
+        if not (change or tallies or slots):
+            session_recounts.counts_changed(form.instance)  # a new session entered as done
+            return
+        form.instance = session_corrections.correct_session(
+            actor=request.user,
+            session=form.instance,
+            data=data,
+            tallies=tallies,
+            slots=slots,
+            request=request,
+        )
