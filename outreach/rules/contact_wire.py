@@ -25,7 +25,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from outreach.choices import AgeBand, ContactLevel, Gender, RequestCategory, YesNoUnknown
-from outreach.rules.fields import NOTE_MAX_LENGTH, PERSON_CODE_MAX_LENGTH, PERSON_CODE_PATTERN
+from outreach.rules.fields import PERSON_CODE_PATTERN
+from outreach.rules.sealed import NOTE_ENVELOPE_MAX_LENGTH, PSEUDONYM_LENGTH, PSEUDONYM_PATTERN
 
 ID_MAX = 2**63 - 1
 # What the wire accepts as a plausible time, and how far ahead of the server a phone may be.
@@ -38,7 +39,8 @@ ORIENTATIONS_MAX = 20
 CONTACT_OPS = ("contact.create", "contact.update")
 
 _slug = re.compile(r"^[-a-zA-Z0-9_]+\Z")
-_person_code = re.compile(PERSON_CODE_PATTERN)
+# A team's person code, or its pseudonym once the team has a key (ADR 010).
+_person_code = re.compile(f"(?:{PERSON_CODE_PATTERN})|(?:{PSEUDONYM_PATTERN})")
 # Characters DRF's text fields refuse: NUL and lone surrogates.
 _forbidden = re.compile("[\x00\ud800-\udfff]")
 
@@ -150,7 +152,7 @@ def _partner_ids(value: Any) -> list[int]:
 
 
 def _person_code_value(value: Any) -> str | None:
-    code = _text(value, blank=True, null=True, max_length=PERSON_CODE_MAX_LENGTH)
+    code = _text(value, blank=True, null=True, max_length=PSEUDONYM_LENGTH)
     if code and (len(code) < 2 or not _person_code.search(code)):
         raise _Unsure
     return code
@@ -185,7 +187,7 @@ FIELDS = {
     "concerns": lambda v, now: _codes(v),
     "actions": lambda v, now: _codes(v),
     "orientations": lambda v, now: _partner_ids(v),
-    "note": lambda v, now: _text(v, blank=True, null=True, max_length=NOTE_MAX_LENGTH),
+    "note": lambda v, now: _text(v, blank=True, null=True, max_length=NOTE_ENVELOPE_MAX_LENGTH),
     "custom_values": lambda v, now: _custom(v),
 }
 REQUIRED_ON_CREATE = ("session", "occurred_at", "age_band", "gender")
