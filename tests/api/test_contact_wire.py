@@ -65,7 +65,18 @@ TRIES = {
     "conversation_established": [True, False, "yes", *ODD],
     "request_category": ["housing", "nope", *ODD],
     "level": ["seen", "exchange", "EXCHANGE", *ODD],
-    "person_code": ["AB-12", " AB-12 ", "ab", "A", "ABCDEFGHIJKLMNOPQ", "0612345678", *ODD],
+    "person_code": [
+        "AB-12",
+        " AB-12 ",
+        "ab",
+        "A",
+        "ABCDEFGHIJKLMNOPQ",
+        "0612345678",
+        "pc1." + "A" * 43,  # a sealed team's pseudonym (ADR 010)
+        "pc1." + "A" * 42,
+        "pc1." + "A" * 44,
+        *ODD,
+    ],
     "age_band": ["13_14", "99", *ODD],
     "gender": ["boy", "other", *ODD],
     "is_first_contact": [True, False, *ODD],
@@ -73,7 +84,15 @@ TRIES = {
     "concerns": [["a", "b"], ["bad code"], ["x"] * 51, [1], "a", *ODD],
     "actions": [["prevention_talk"], [" padded "], *ODD],
     "orientations": [[1, 2], [0], ["1"], [1] * 21, *ODD],
-    "note": ["vue vers 23h30", "  spaced  ", "x" * 500, *ODD],
+    "note": [
+        "vue vers 23h30",
+        "  spaced  ",
+        "x" * 500,
+        "x" * 501,
+        "enc1.1." + "A" * 16 + "." + "B" * 40,  # sealed (ADR 010)
+        "enc1.1." + "A" * 16 + "." + "B" * 2200,
+        *ODD,
+    ],
     "custom_values": [{"1": "a"}, {"2": None}, *ODD],
     "unknown_field": [1],
 }
