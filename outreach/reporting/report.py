@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from outreach.choices import MINOR_AGE_BANDS, AgeBand, Gender, PartnerCategory, SessionKind, YesNoUnknown
 from outreach.models import Action, Concern, PlatformCategory, Team
@@ -20,6 +21,7 @@ from outreach.reporting.periods import Period, bucket_start, series_buckets
 from outreach.reporting.territories import TerritoryTree
 from outreach.timebands import HourBand
 
+LEVELS = [("seen", _lazy("Seen / briefly met")), ("exchange", _lazy("Exchange"))]
 KINDS = [
     (SessionKind.STREET.value, SessionKind.STREET.label),
     (SessionKind.DIGITAL.value, SessionKind.DIGITAL.label),
@@ -74,6 +76,10 @@ class Report:
     grids: list[Grid]
     pooled_territories: list[str] = field(default_factory=list)
     previous: Report | None = None
+    # Funder publications: the interval audit's figures (cells hidden, narrowest range) and when
+    # the table entered the release ledger (docs/adr/016-joint-disclosure-control.md).
+    audit: dict | None = None
+    released_at: object = None
     # What the disclosure control worked on: for audits and tests, never rendered.
     system: disclosure.CellSystem | None = field(default=None, repr=False)
     hidden: set[str] = field(default_factory=set, repr=False)
@@ -146,7 +152,7 @@ def build_report(
     system.relate(contacts, [f"kind:{k}" for k, _ in KINDS])
 
     partitions = [
-        ("level", "level", [("seen", _("Seen / briefly met")), ("exchange", _("Exchange"))]),
+        ("level", "level", LEVELS),
         ("age", "age_band", list(AgeBand.choices)),
         ("gender", "gender", list(Gender.choices)),
         ("ase", "known_ase", list(YesNoUnknown.choices)),
@@ -222,6 +228,45 @@ def build_report(
 
     hidden = disclosure.protect(system, limit=limit) if disclose else set()
     shown = disclosure.publish(system, hidden)
+    minutes = {k: _sum(raw, "minutes", kind=k) for k, _ in KINDS}
+    activity_values = {f"sessions:{k}": _sum(raw, "sessions", kind=k) for k, _ in KINDS}
+    activity_values |= {f"minutes:{k}": minutes[k] for k, _ in KINDS}
+    activity_values["spotted"] = sum(n for (_t, _k, dim, _v), n in raw.cells.items() if dim == "slot_spotted")
+    report = assemble_report(
+        territory_label=tree.nodes[root].label,
+        period=scope.period,
+        disclose=disclose,
+        limit=limit,
+        shown=shown,
+        activity_values=activity_values,
+        grids=[
+            ("territory", _("By territory"), [(key, label) for key, label, _r in territory_rows]),
+            ("series", _("Contacts per week or month"), [(key, label) for key, label, _r in series_rows]),
+            *([("team", _("By team"), [(key, label) for key, label, _r in team_rows])] if with_teams else []),
+        ],
+        multi={"concern": concerns, "action": actions, "platform": platforms},
+        pooled=[tree.nodes[c].label for c in pooled_ids if c != root],
+    )
+    report.system, report.hidden = system, hidden
+    if previous is not None:
+        before = ReportScope(scope.organisation_ids, scope.territory_id, previous, scope.team_ids)
+        report.previous = build_report(before, tree=tree, disclose=disclose, with_teams=False)
+    return report
+
+
+def assemble_report(
+    *,
+    territory_label: str,
+    period: Period,
+    disclose: bool,
+    limit: int,
+    shown: dict,
+    activity_values: dict,
+    grids: list,
+    multi: dict,
+    pooled: list[str],
+) -> Report:
+    """A report from the published value of each figure (None when suppressed)."""
 
     def fig(key: str, label: str, base: str | None = "contacts") -> Figure:
         return Figure(key, label, shown[key], disclosure.percent(shown[key], shown[base]) if base else None)
@@ -237,23 +282,23 @@ def build_report(
         fig("ase:yes", _("Already known to child welfare"), "contacts"),
         fig("oriented", _("Contacts oriented to a partner service"), "contacts"),
     ]
-    minutes = {k: _sum(raw, "minutes", kind=k) for k, _ in KINDS}
     activity = []
     for kind, label in KINDS:
         activity.append(
             Figure(
                 f"sessions:{kind}",
                 _("Sessions — %(kind)s") % {"kind": label},
-                _sum(raw, "sessions", kind=kind),
+                activity_values[f"sessions:{kind}"],
             )
         )
         activity.append(
             Figure(
-                f"hours:{kind}", _("Outreach hours — %(kind)s") % {"kind": label}, round(minutes[kind] / 60)
+                f"hours:{kind}",
+                _("Outreach hours — %(kind)s") % {"kind": label},
+                round(activity_values[f"minutes:{kind}"] / 60),
             )
         )
-    spotted = sum(n for (_t, _k, dim, _v), n in raw.cells.items() if dim == "slot_spotted")
-    activity.append(Figure("spotted", _("Online profiles or ads spotted"), spotted))
+    activity.append(Figure("spotted", _("Online profiles or ads spotted"), activity_values["spotted"]))
 
     def breakdown(code, title, prefix, choices, base="contacts", base_label=None):
         figures = [fig(f"{prefix}:{c}", str(label), base) for c, label in choices]
@@ -261,46 +306,34 @@ def build_report(
 
     breakdowns = [
         breakdown("kind", _("Street and digital"), "kind", KINDS),
-        breakdown("level", _("Degree of contact"), "level", partitions[0][2]),
+        breakdown("level", _("Degree of contact"), "level", LEVELS),
         breakdown("age", _("Age band"), "age", AgeBand.choices),
         breakdown("gender", _("Gender"), "gender", Gender.choices),
         breakdown("ase", _("Already known to child welfare"), "ase", YesNoUnknown.choices),
-        breakdown("concern", _("Concerns observed"), "concern", concerns),
-        breakdown("action", _("Actions taken"), "action", actions),
+        breakdown("concern", _("Concerns observed"), "concern", multi["concern"]),
+        breakdown("action", _("Actions taken"), "action", multi["action"]),
         breakdown("orient", _("Orientations by partner category"), "orient", PartnerCategory.choices),
         breakdown(
             "platform",
             _("Digital platforms"),
             "platform",
-            platforms,
+            multi["platform"],
             "kind:digital",
             _("share of digital contacts"),
         ),
         breakdown("hour", _("Hour band of the night"), "hour", HourBand.choices),
     ]
-    grids = [
-        _grid("territory", _("By territory"), territory_rows, shown),
-        _grid("series", _("Contacts per week or month"), series_rows, shown),
-    ]
-    if with_teams:
-        grids.append(_grid("team", _("By team"), team_rows, shown))
-    report = Report(
-        territory_label=tree.nodes[root].label,
-        period=scope.period,
+    return Report(
+        territory_label=territory_label,
+        period=period,
         disclosed=disclose,
         threshold=limit,
         headline=headline,
         activity=activity,
         breakdowns=breakdowns,
-        grids=grids,
-        pooled_territories=[tree.nodes[c].label for c in pooled_ids if c != root],
-        system=system,
-        hidden=hidden,
+        grids=[_grid(code, title, rows, shown) for code, title, rows in grids],
+        pooled_territories=pooled,
     )
-    if previous is not None:
-        before = ReportScope(scope.organisation_ids, scope.territory_id, previous, scope.team_ids)
-        report.previous = build_report(before, tree=tree, disclose=disclose, with_teams=False)
-    return report
 
 
 def _grid_cells(system: disclosure.CellSystem, rows) -> None:
@@ -325,8 +358,7 @@ def _grid(code: str, title: str, rows, shown: dict) -> Grid:
         title=str(title),
         columns=[str(label) for _k, label in KINDS],
         rows=[
-            GridRow(str(label), [figure(f"{key}:{k}") for k, _l in KINDS], figure(key))
-            for key, label, _r in rows
+            GridRow(str(label), [figure(f"{key}:{k}") for k, _l in KINDS], figure(key)) for key, label in rows
         ],
         totals=GridRow(str(_("Total")), [figure(f"kind:{k}") for k, _l in KINDS], figure("contacts")),
     )

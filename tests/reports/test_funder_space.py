@@ -129,8 +129,24 @@ def test_funder_never_sees_outside_the_agreement_period(client, world):
     _login(client, world["funder"])
     url = reverse("reports:funder_dashboard", args=[world["agreement"].pk])
     assert client.get(url, {"period": "month", "day": "2025-03-10"}).status_code == 404
-    response = client.get(url, {"period": "custom", "start": "2025-12-01", "end": "2026-03-31"})
-    assert response.context["report"].period.start == dt.date(2026, 1, 1)
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"period": "custom", "start": "2026-03-01", "end": "2026-03-10"},
+        {"period": "week", "day": "2026-03-10"},
+        {"period": "month", "day": "2026-03-10", "start": "2026-03-02"},
+    ],
+)
+def test_funders_get_no_weeks_and_no_free_ranges(client, world, query):
+    _login(client, world["funder"])
+    for name in ("funder_dashboard", "funder_export"):
+        args = [world["agreement"].pk] + (["csv"] if name == "funder_export" else [])
+        response = client.get(reverse(f"reports:{name}", args=args), query, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 400
+        assert "report" not in response.context or response.context["report"] is None
+        assert response.context["form"].errors
+    assert not JournalEntry.objects.filter(event__in=["export", "report_view"]).exclude(target="").exists()
 
 
 def test_coordinator_never_sees_another_organisation(client, world):
