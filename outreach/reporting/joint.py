@@ -17,6 +17,7 @@ stays hidden (and must still keep its range).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +26,8 @@ from scipy.sparse import csr_matrix
 
 from outreach.reporting.audit import AuditResult, audit
 
-MAX_ROUNDS = 25
+MAX_ROUNDS = 200
+TRACE = False
 MILP_SECONDS = 20
 
 
@@ -57,30 +59,51 @@ def protect_jointly(
     sensitive = {k for k in publishable - fixed if 0 < values[k] < limit} | set(released_hidden)
     sensitive = _zeros_of_hidden_totals(sensitive, groups, values, fixed, free)
     neighbours = _neighbours(equalities, inequalities)
-    cuts: list[set[str]] = []
-    hidden = set(sensitive)
+    started = time.perf_counter()
+    hidden = _secondary(values, equalities, publishable, sensitive, fixed, released_hidden, free, limit, [])
+    if TRACE:
+        print(f"milp: {len(hidden)} hidden in {time.perf_counter() - started:.1f} s")
+    memo: dict = {}
     for rounds in range(1, MAX_ROUNDS + 1):
-        hidden = _secondary(
-            values, equalities, publishable, sensitive, fixed, released_hidden, free, limit, cuts
-        )
         hidden = _zeros_of_hidden_totals(hidden, groups, values, fixed, free)
-        result = audit(values, equalities, inequalities, hidden=hidden, free=free, limit=limit)
+        result = audit(values, equalities, inequalities, hidden=hidden, free=free, limit=limit, memo=memo)
+        if TRACE:
+            print(
+                f"round {rounds}: {len(hidden)} hidden, {len(result.failing)} failing, "
+                f"{result.programs} LPs, {time.perf_counter() - started:.1f} s"
+            )
         if result.ok:
             return Protection(hidden, result, rounds)
+        # Hiding only ever grows from here on, so the loop ends: at worst everything is hidden.
+        added = 0
         for key in result.failing:
-            candidates = {c for c in neighbours.get(key, ()) if c in publishable and c not in fixed}
-            candidates -= hidden
-            if not candidates:  # widen to the neighbours' neighbours
-                candidates = {
-                    c
-                    for n in neighbours.get(key, ())
-                    for c in neighbours.get(n, ())
-                    if c in publishable and c not in fixed and c not in hidden
-                }
-            if not candidates:
-                raise PublicationBlocked(f"Cell {key} cannot be protected with what is already released.")
-            cuts.append(candidates)
+            candidates = _nearest_open(key, neighbours, publishable, fixed, hidden)
+            if candidates:
+                candidates.sort(key=lambda c: (values[c] < limit - values[key], values[c] == 0, values[c], c))
+                hidden.add(candidates[0])
+                added += 1
+        if not added:
+            raise PublicationBlocked(
+                f"{result.failing[0]} cannot be protected with what is already released."
+            )
     raise PublicationBlocked("The audit did not pass after the maximum number of rounds.")
+
+
+def _nearest_open(key, neighbours, publishable, fixed, hidden, depth: int = 1000) -> list[str]:
+    """The published cells closest to `key` through the relations (breadth first)."""
+    seen, frontier = {key}, [key]
+    for _level in range(depth):
+        following = []
+        for current in frontier:
+            for near in neighbours.get(current, ()):
+                if near not in seen:
+                    seen.add(near)
+                    following.append(near)
+        found = [c for c in following if c in publishable and c not in fixed and c not in hidden]
+        if found or not following:
+            return found
+        frontier = following
+    return []
 
 
 def _zeros_of_hidden_totals(hidden, groups, values, fixed, free) -> set[str]:

@@ -52,12 +52,11 @@ def protection_plan(catalogue: Catalogue, tree: TerritoryTree) -> Plan:
         catalogue.key, catalogue.organisation_ids, [m.start for m in catalogue.months]
     )
     universe = build_universe(catalogue, tree, months)
-    released_hidden, released_shown, release_ids = set(), set(), []
+    released_hidden, released_shown = set(), set()
     for release in ledger.released_tables(catalogue.key):
         cells = {k: v for k, v in release.values.items() if "|activity:" not in k}
         if not all(k in universe.values for k in cells):
             continue  # a table of another catalogue of the same organisations, sharing no system
-        release_ids.append(release.pk)
         for key, value in cells.items():
             if universe.values[key] != value:
                 raise PublicationBlocked(f"Released cell {key} no longer matches its frozen months.")
@@ -71,12 +70,13 @@ def protection_plan(catalogue: Catalogue, tree: TerritoryTree) -> Plan:
                 sorted(catalogue.rows.items()),
                 [(p.kind, p.start, p.end) for p in catalogue.periods],
                 sorted(months.items()),
-                sorted(release_ids),
                 limit,
             )
         ).encode()
     ).hexdigest()
     cached = cache.get(f"maraude:protection:{fingerprint}")
+    if cached is not None and not (released_hidden <= set(cached[0]) and not released_shown & set(cached[0])):
+        cached = None  # released elsewhere with another pattern: protect again around it
     if cached is None:
         protection = protect_jointly(
             universe.values,

@@ -130,6 +130,7 @@ def test_funder_never_sees_outside_the_agreement_period(client, world):
     url = reverse("reports:funder_dashboard", args=[world["agreement"].pk])
     assert client.get(url, {"period": "month", "day": "2025-03-10"}).status_code == 404
 
+
 @pytest.mark.parametrize(
     "query",
     [
