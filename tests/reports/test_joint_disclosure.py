@@ -236,3 +236,78 @@ def test_a_published_table_never_changes_and_late_data_waits(client, monkeypatch
     # And everything published so far, side by side, still holds.
     published, info = _download_everything(client, world, TerritoryTree())
     _assert_safe(published, info)
+
+
+def _ledger_as_published() -> dict:
+    """Everything in the release ledger, as a reader holding every publication sees it."""
+    published = {}
+    for release in ReleasedTable.objects.all():
+        for key, value in release.values.items():
+            territory, span, measure = key.split("|", 2)
+            if measure.startswith("activity:"):
+                continue
+            node = int(territory) if territory.isdigit() else territory
+            start, end = span.split("-")
+            dated = (node, dt.date.fromisoformat(start), dt.date.fromisoformat(end), measure)
+            _put(published, dated, None if key in release.hidden else value)
+    return published
+
+
+@pytest.mark.slow
+def test_national_yearly_report_on_very_sparse_data():
+    """A few hundred young people over 59 départements, most with fewer than k (like the 119's review)."""
+    rng = random.Random(119)
+    funded = OrganisationFactory(name="Plateforme nationale")
+    national = Territory.objects.get(level=TerritoryLevel.NATIONAL)
+    regions = sorted(
+        Territory.objects.filter(level=TerritoryLevel.REGION),
+        key=lambda r: -Territory.objects.filter(parent=r).count(),
+    )
+    departements = [d for r in regions for d in Territory.objects.filter(parent=r).order_by("code")][:59]
+    team = TeamFactory(organisation=funded, territories=departements)
+    funder = FunderUserFactory()
+    agreement = FundingAgreementFactory(
+        funder=funder.organisation, starts_on=dt.date(2025, 1, 1), ends_on=dt.date(2025, 12, 31)
+    )
+    agreement.funded.set([funded])
+    agreement.territories.set([national])
+    counts = {d.pk: 1 for d in departements}
+    for d in rng.sample(departements, 12):
+        counts[d.pk] = rng.randint(2, 30)
+    for d in departements:
+        session = night(team, dt.date(2025, 1, rng.randint(5, 25)), territory=d)
+        for _ in range(counts[d.pk]):
+            contacts(
+                session,
+                1,
+                age_band=rng.choice(AGES),
+                gender=rng.choice(GENDERS),
+                known_to_child_welfare=rng.choice(["yes", "no"]),
+            )
+    tree = TerritoryTree()
+    report = funder_table(agreement, territory_id=national.pk, kind="year", day=None, tree=tree, today=TODAY)
+    total = sum(counts.values())
+    assert total > 200 and report.figure("contacts").value == total  # national total in clear
+    catalogue = build_catalogue(agreement, tree=tree, today=TODAY)
+    for region in catalogue.rows[national.pk]:
+        funder_table(agreement, territory_id=region, kind="year", day=None, tree=tree, today=TODAY)
+    published = _ledger_as_published()
+    year = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    for d in departements:
+        shown = published.get((d.pk, *year, "contacts"))
+        if counts[d.pk] < K:
+            assert shown is None, f"{d} has {counts[d.pk]} contacts and is shown"
+    # No lone young person's attribute can be read off zeros: every hidden cell stays k wide.
+    months = [(m.start, m.end) for m in catalogue.months]
+    rows = {t: catalogue.rows[t] for t in catalogue.territories}
+    eq, ub = attacker.relations(published, rows=rows, pools=set(), months=months)
+    found = attacker.ranges(published, eq, ub)
+    narrow = {k: r for k, r in found.items() if r[1] - r[0] < K - 1e-6 and r[1] > 1e-6}
+    assert not narrow, list(narrow.items())[:5]
+    # A small région (total hidden) shows no category beside it, empty or not.
+    for region in catalogue.rows[national.pk]:
+        small = sum(counts[d.pk] for d in departements if d.parent_id == region) < K
+        if small:
+            assert published[(region, *year, "contacts")] is None
+            for measure in ("gender:boy", "gender:girl", "ase:yes", "ase:no"):
+                assert published[(region, *year, measure)] is None
