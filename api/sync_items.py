@@ -88,6 +88,7 @@ def session(obj: OutreachSession) -> dict:
         "police_present": obj.police_present,
         "material_handed_out": obj.material_handed_out,
         "debrief_notes": obj.debrief_notes,
+        "custom_values": obj.custom_values or {},
         "tallies": [
             {"level": t.level, "age_band": t.age_band, "gender": t.gender, "count": t.count}
             for t in obj.tallies.all()
@@ -135,11 +136,39 @@ def contact(obj: Contact) -> dict:
         "actions": sorted(a.code for a in obj.actions.all()),
         "orientations": [link.partner_id for link in obj.orientation_links.all()],
         "note": obj.note,
+        "custom_values": obj.custom_values or {},
         "received_at": _time(obj.received_at),
         "editable_until": _time(editable_until(obj)),
         "client_created_at": _time(obj.client_created_at),
         "client_updated_at": _time(obj.client_updated_at),
         "clock_flagged": obj.clock_flagged,
+    }
+
+
+def custom_field(obj) -> dict:
+    """An organisation's own field: retired ones too (`is_active` false), for recorded values."""
+    return {
+        "id": obj.pk,
+        "target": obj.target,
+        "kind": obj.kind,
+        "label_fr": obj.label_fr,
+        "label_en": obj.label_en,
+        "help_fr": obj.help_fr,
+        "help_en": obj.help_en,
+        "position": obj.position,
+        "min_value": obj.min_value,
+        "max_value": obj.max_value,
+        "is_active": obj.is_active,
+        "choices": [
+            {
+                "code": c.code,
+                "label_fr": c.label_fr,
+                "label_en": c.label_en,
+                "position": c.position,
+                "is_active": c.is_active,
+            }
+            for c in obj.choices.all()
+        ],
     }
 
 
@@ -151,6 +180,7 @@ BY_TYPE = {
     "partner": partner,
     "session": session,
     "contact": contact,
+    "field": custom_field,
 }
 
 

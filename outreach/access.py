@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from outreach.choices import Role
 from outreach.models import (
     Contact,
+    CustomField,
     Device,
     Hotspot,
     OutreachSession,
@@ -97,6 +98,13 @@ def partners_manageable_by(user) -> QuerySet[PartnerService]:
     if not is_planning_coordinator(user):
         return PartnerService.objects.none()
     return PartnerService.objects.filter(organisation_id=user.organisation_id)
+
+
+def custom_fields_manageable_by(user) -> QuerySet[CustomField]:
+    """The organisation's own fields, which only its coordinators define and change."""
+    if not is_planning_coordinator(user):
+        return CustomField.objects.none()
+    return CustomField.objects.filter(organisation_id=user.organisation_id)
 
 
 def territories_plannable_by(user) -> QuerySet[Territory]:

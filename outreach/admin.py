@@ -10,6 +10,8 @@ from outreach.models import (
     Action,
     Concern,
     Contact,
+    CustomField,
+    CustomFieldChoice,
     DigitalSlot,
     FundingAgreement,
     Hotspot,
@@ -181,7 +183,16 @@ class OutreachSessionAdmin(admin.ModelAdmin):
     date_hierarchy = "service_date"
     autocomplete_fields = ["team", "territory", "members"]
     list_select_related = ["team__organisation", "territory"]
-    readonly_fields = ["uuid", "service_date", "version", "created_by", "created_at", "updated_at"]
+    # custom_values: written only through the services, which check them against the definitions.
+    readonly_fields = [
+        "uuid",
+        "service_date",
+        "version",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "custom_values",
+    ]
     inlines = [RouteStopInline, DigitalSlotInline, SessionTallyInline]
 
 
@@ -233,6 +244,8 @@ class ContactAdmin(admin.ModelAdmin):
         "clock_flagged",
         "version",
         "anonymised_at",
+        # Written only through the services, which check them against the definitions.
+        "custom_values",
     ]
     filter_horizontal = ["concerns", "actions"]
     inlines = [OrientationInline]
@@ -247,6 +260,39 @@ class JournalEntryAdmin(admin.ModelAdmin):
     list_filter = ["event"]
     search_fields = ["actor_username", "target"]
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CustomFieldChoiceInline(admin.TabularInline):
+    model = CustomFieldChoice
+    extra = 0
+    fields = ["code", "label_fr", "label_en", "position", "is_active"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CustomField)
+class CustomFieldAdmin(admin.ModelAdmin):
+    """Read-only here: coordinators define their fields in the planning pages, through the
+    service that journals every change and tells the phones (outreach/services/custom_fields.py)."""
+
+    list_display = ["label_fr", "organisation", "target", "kind", "reportable", "is_active"]
+    list_filter = ["target", "kind", "is_active", "organisation"]
+    search_fields = ["label_fr", "label_en"]
+    inlines = [CustomFieldChoiceInline]
 
     def has_add_permission(self, request):
         return False

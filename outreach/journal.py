@@ -152,3 +152,16 @@ def log_directory_import(*, actor=None, organisation, what: str, request=None, *
         organisation_name=organisation.name,
         **detail,
     )
+
+
+def log_custom_field_changed(*, actor, field, change: str, request=None, **detail: Any) -> JournalEntry:
+    """An organisation field defined, edited, moved, retired or restored (`change` says which)."""
+    return _write(
+        Event.CUSTOM_FIELD_CHANGED,
+        actor=actor,
+        request=request,
+        target=f"{field.pk} {field.label_fr}",
+        change=change,
+        organisation=field.organisation_id,
+        **detail,
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planning.views import activity, data_inclusion, directory, places, routes, sessions
+from planning.views import activity, custom_fields, data_inclusion, directory, places, routes, sessions
 
 app_name = "planning"
 
@@ -26,4 +26,9 @@ urlpatterns = [
     path("directory/export.csv", directory.directory_export, name="directory_export"),
     path("directory/data-inclusion/", data_inclusion.data_inclusion_import, name="data_inclusion_import"),
     path("activity/", activity.activity, name="activity"),
+    path("fields/", custom_fields.field_list, name="fields"),
+    path("fields/new/", custom_fields.field_edit, name="field_create"),
+    path("fields/<int:pk>/", custom_fields.field_edit, name="field_edit"),
+    path("fields/<int:pk>/move/", custom_fields.field_move, name="field_move"),
+    path("fields/<int:pk>/retire/", custom_fields.field_retire, name="field_retire"),
 ]

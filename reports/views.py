@@ -167,7 +167,9 @@ def _coordinator_report(request: HttpRequest, *, disclose: bool):
     except OutOfScope as exc:
         raise Http404(_("No such report.")) from exc
     previous = scope.period.previous()
-    report = build_report(scope, tree=tree, disclose=disclose, with_teams=True, previous=previous)
+    report = build_report(
+        scope, tree=tree, disclose=disclose, with_teams=True, previous=previous, all_custom_fields=True
+    )
     return report, form
 
 

@@ -39,6 +39,15 @@ def code_list(**kwargs):
     return serializers.ListField(child=serializers.SlugField(max_length=50), max_length=50, **kwargs)
 
 
+def custom_values_field():
+    """The organisation's own fields, {field id: value}; checked against the definitions by
+    outreach/services/custom_values.py (the shape of each value depends on its field)."""
+    return serializers.DictField(
+        required=False,
+        help_text="The organisation's own fields: {field id: value}; null clears a value.",
+    )
+
+
 class ContactDataSerializer(StrictSerializer):
     session = serializers.UUIDField()
     occurred_at = PlausibleDateTimeField()
@@ -67,6 +76,7 @@ class ContactDataSerializer(StrictSerializer):
     note = serializers.CharField(
         max_length=NOTE_MAX_LENGTH, allow_blank=True, allow_null=True, required=False
     )
+    custom_values = custom_values_field()
 
 
 class TallySerializer(StrictSerializer):
@@ -105,6 +115,7 @@ class SessionUpdateDataSerializer(StrictSerializer):
     debrief_notes = serializers.CharField(max_length=2000, allow_blank=True, allow_null=True, required=False)
     tallies = TallySerializer(many=True, required=False, max_length=100)
     digital_slots = SlotCountsSerializer(many=True, required=False, max_length=50)
+    custom_values = custom_values_field()
 
 
 class SessionEndDataSerializer(SessionUpdateDataSerializer):

@@ -1,5 +1,6 @@
 from outreach.models.accounts import Invitation, PasskeyDevice, RecoveryCode, RecoveryCodeDevice
 from outreach.models.contacts import Contact, Orientation
+from outreach.models.custom_fields import CustomField, CustomFieldChoice
 from outreach.models.devices import Device
 from outreach.models.funding import FundingAgreement
 from outreach.models.journal import JournalEntry
@@ -27,6 +28,8 @@ __all__ = [
     "ChangeLogPurge",
     "Concern",
     "Contact",
+    "CustomField",
+    "CustomFieldChoice",
     "Device",
     "DigitalSlot",
     "FunderSummarySchedule",

@@ -108,6 +108,8 @@ class Contact(models.Model):
         related_name="+",
     )
     note = models.TextField(_("team note"), blank=True, max_length=NOTE_MAX_LENGTH)
+    # The organisation's own fields, keyed by field id (outreach/models/custom_fields.py).
+    custom_values = models.JSONField(_("organisation fields"), default=dict, blank=True)
     # Sync bookkeeping.
     client_created_at = models.DateTimeField(_("created on the device"))
     client_updated_at = models.DateTimeField(_("updated on the device"))

@@ -45,6 +45,7 @@ class JournalEvent(models.TextChoices):
     PASSWORD_RESET_DONE = "password_reset_done", _("Password reset")
     PASSWORD_CHANGED = "password_changed", _("Password changed")
     DIRECTORY_IMPORT = "directory_import", _("Partner directory import")
+    CUSTOM_FIELD_CHANGED = "custom_field_changed", _("Organisation field changed")
 
 
 class JournalEntry(models.Model):

@@ -100,6 +100,8 @@ class OutreachSession(models.Model):
         _("prevention material handed out"), null=True, blank=True
     )
     debrief_notes = models.TextField(_("notable events (team only)"), blank=True, max_length=2000)
+    # The organisation's own debrief fields, keyed by field id (outreach/models/custom_fields.py).
+    custom_values = models.JSONField(_("organisation fields"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

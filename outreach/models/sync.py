@@ -31,6 +31,7 @@ class ChangeType(models.TextChoices):
     PARTNER = "partner", _("Partner service")
     SESSION = "session", _("Outreach session")
     CONTACT = "contact", _("Contact")
+    FIELD = "field", _("Organisation field")
 
 
 class ChangeLogEntry(models.Model):

@@ -55,8 +55,10 @@ def report_csv(report: Report) -> str:
     for figure in report.headline:
         line("headline", figure)
     for breakdown in report.breakdowns:
+        # An organisation's own field is named too: its code (cf<id>) alone says nothing.
+        section = f"{breakdown.code} {breakdown.title}" if breakdown.code.startswith("cf") else breakdown.code
         for figure in breakdown.figures:
-            line(breakdown.code, figure)
+            line(section, figure)
     for grid in report.grids:
         for row in [*grid.rows, grid.totals]:
             street, digital = (("" if c.value is None else c.value) for c in row.cells)

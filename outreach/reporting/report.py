@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from outreach.choices import MINOR_AGE_BANDS, AgeBand, Gender, PartnerCategory, SessionKind, YesNoUnknown
 from outreach.models import Action, Concern, PlatformCategory, Team
-from outreach.reporting import disclosure
+from outreach.reporting import custom_fields, disclosure
 from outreach.reporting.aggregate import RawCounts, ReportScope, load_counts
 from outreach.reporting.periods import Period, bucket_start, series_buckets
 from outreach.reporting.territories import TerritoryTree
@@ -138,8 +138,13 @@ def build_report(
     disclose: bool = True,
     with_teams: bool = False,
     previous: Period | None = None,
+    all_custom_fields: bool = False,
 ) -> Report:
-    """The report for this scope. With `disclose`, small counts and what would reveal them are hidden."""
+    """The report for this scope. With `disclose`, small counts and what would reveal them are hidden.
+
+    The organisations' own fields: only those marked reportable, or all with `all_custom_fields`
+    (the coordinator's own report).
+    """
     tree = tree or TerritoryTree()
     raw = load_counts(scope, tree)
     limit = disclosure.threshold()
@@ -188,6 +193,13 @@ def build_report(
         for code, _label in choices:
             add(f"{prefix}:{code}", _sum(raw, dimension, code))
 
+    own_fields = custom_fields.add_to_system(
+        system,
+        raw,
+        custom_fields.report_fields(scope.organisation_ids, reportable_only=not all_custom_fields),
+        "contacts",
+    )
+
     # Territory × kind, sparse children pooled into one row of the parent.
     root = scope.territory_id
     by_child: dict[int, dict[str, int]] = {}
@@ -232,6 +244,20 @@ def build_report(
     activity_values = {f"sessions:{k}": _sum(raw, "sessions", kind=k) for k, _ in KINDS}
     activity_values |= {f"minutes:{k}": minutes[k] for k, _ in KINDS}
     activity_values["spotted"] = sum(n for (_t, _k, dim, _v), n in raw.cells.items() if dim == "slot_spotted")
+    extra = []
+    for own in own_fields:
+        figures = [
+            Figure(cell, str(label), shown[cell], disclosure.percent(shown[cell], shown["contacts"]))
+            for cell, label in custom_fields.figures(own)
+        ]
+        extra.append(Breakdown(f"cf{own.pk}", custom_fields.title(own), figures, _("share of contacts")))
+    done_sessions = sum(_sum(raw, "sessions", kind=k) for k, _ in KINDS)
+    debrief_fields = custom_fields.report_fields(
+        scope.organisation_ids, reportable_only=not all_custom_fields, target="debrief"
+    )
+    for own, rows in custom_fields.session_breakdowns(raw, debrief_fields, done_sessions):
+        figures = [Figure(cell, str(label), n, pct) for cell, label, n, pct in rows]
+        extra.append(Breakdown(f"cf{own.pk}", custom_fields.title(own), figures, _("share of sessions")))
     report = assemble_report(
         territory_label=tree.nodes[root].label,
         period=scope.period,
@@ -246,11 +272,14 @@ def build_report(
         ],
         multi={"concern": concerns, "action": actions, "platform": platforms},
         pooled=[tree.nodes[c].label for c in pooled_ids if c != root],
+        extra_breakdowns=extra,
     )
     report.system, report.hidden = system, hidden
     if previous is not None:
         before = ReportScope(scope.organisation_ids, scope.territory_id, previous, scope.team_ids)
-        report.previous = build_report(before, tree=tree, disclose=disclose, with_teams=False)
+        report.previous = build_report(
+            before, tree=tree, disclose=disclose, with_teams=False, all_custom_fields=all_custom_fields
+        )
     return report
 
 
@@ -265,6 +294,7 @@ def assemble_report(
     grids: list,
     multi: dict,
     pooled: list[str],
+    extra_breakdowns: list | None = None,
 ) -> Report:
     """A report from the published value of each figure (None when suppressed)."""
 
@@ -323,6 +353,7 @@ def assemble_report(
         ),
         breakdown("hour", _("Hour band of the night"), "hour", HourBand.choices),
     ]
+    breakdowns += extra_breakdowns or []
     return Report(
         territory_label=territory_label,
         period=period,

@@ -37,6 +37,7 @@ from outreach.models import (
     SessionTally,
     Team,
 )
+from outreach.reporting import custom_fields
 
 Bucket = tuple[int, dt.date]
 # (team_id, organisation_id, service_date, territory_id, kind, dimension, value)
@@ -99,6 +100,7 @@ def compute_contact_cells(where: Q, *, few: bool = False) -> tuple[Counter, Coun
     for dimension, field in CONTACT_FIELDS.items():
         rows = contacts.values(*keys, field).annotate(n=Count("id"))
         _add(cells, rows, "", dimension, field)
+    custom_fields.add_contact_cells(cells, contacts, keys)
 
     if few:
         _add_links_by_id(cells, contacts)
@@ -178,6 +180,7 @@ def compute_session_cells(where: Q) -> Counter:
         cells[(*base, "sessions", "")] += 1
         minutes = int((row["ended_at"] - row["started_at"]).total_seconds() // 60)
         cells[(*base, "minutes", "")] += minutes
+    custom_fields.add_session_cells(cells, done, keys)
     skeys = _key_fields("session__")
     session_q = _prefixed(where, "session__") & Q(session__status=SessionStatus.DONE)
     tallies = SessionTally.objects.filter(session_q).order_by()

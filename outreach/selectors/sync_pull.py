@@ -22,6 +22,7 @@ from outreach.models import (
     Action,
     Concern,
     Contact,
+    CustomField,
     Device,
     DigitalSlot,
     Orientation,
@@ -50,6 +51,8 @@ TYPES = [
     ChangeType.PARTNER,
     ChangeType.SESSION,
     ChangeType.CONTACT,
+    # Last, so the positions of cursors taken before it existed still point at the same types.
+    ChangeType.FIELD,
 ]
 
 
@@ -147,10 +150,21 @@ class Scope:
             )
         )
 
+    def _fields(self) -> QuerySet:
+        # Retired fields too: the phone still shows the values recorded with them.
+        if self.user.organisation_id is None:
+            return CustomField.objects.none()
+        return CustomField.objects.filter(organisation_id=self.user.organisation_id).prefetch_related(
+            "choices"
+        )
+
     def log_filter(self) -> Q:
         return (
             Q(organisation_id__isnull=True, team_id__isnull=True)
-            | Q(type__in=[ChangeType.HOTSPOT, ChangeType.PARTNER], organisation_id=self.user.organisation_id)
+            | Q(
+                type__in=[ChangeType.HOTSPOT, ChangeType.PARTNER, ChangeType.FIELD],
+                organisation_id=self.user.organisation_id,
+            )
             | Q(type=ChangeType.SESSION, team_id__in=self.team_ids)
             | Q(type=ChangeType.CONTACT, author_id=self.user.pk)
         )

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from outreach.choices import ContactLevel, SessionKind, SessionStatus
 from outreach.models import Contact, Orientation
-from outreach.services import contact_events
+from outreach.models.custom_fields import CustomFieldTarget
+from outreach.services import contact_events, custom_values
 from outreach.services.sync_context import (
     OpConflict,
     OpRejected,
@@ -327,9 +328,20 @@ def _apply(
             if pk not in ctx.partners:
                 error("orientations", _("Unknown partner service, or not in your directory: %s.") % pk)
         links["orientations"] = [pk for pk in partner_ids if pk in ctx.partners]
+    custom = None
+    if values.get("custom_values") is not None:
+        custom, field_errors = custom_values.merge(
+            catalogue=ctx.catalogue(session.team.organisation_id),
+            target=CustomFieldTarget.CONTACT,
+            current=contact.custom_values,
+            changes=values["custom_values"],
+        )
+        errors.update(field_errors)
     if errors:
         raise OpRejected("invalid", errors)
 
+    if custom is not None:
+        contact.custom_values = custom
     contact.occurred_at = occurred_at
     contact.hotspot = hotspot
     contact.platform = platform

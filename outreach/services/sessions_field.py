@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from outreach.choices import SessionStatus
 from outreach.models import DigitalSlot, OutreachSession, SessionTally, Team
+from outreach.models.custom_fields import CustomFieldTarget
 from outreach.reporting import rollups
+from outreach.services import custom_values
 from outreach.services.sync_context import OpConflict, OpRejected, PushContext, rejected
 from outreach.timebands import service_date
 
@@ -167,6 +169,8 @@ def change_session(
                     if value is None and name in ("atmosphere", "debrief_notes"):
                         value = ""
                     setattr(session, name, value)
+            if data.get("custom_values") is not None:
+                _set_custom_values(ctx, session, data["custom_values"])
             if "tallies" in data:
                 _replace_tallies(session, data["tallies"])
             if data.get("digital_slots"):
@@ -197,6 +201,18 @@ def change_session(
         ctx.sessions[uuid] = OutreachSession.objects.select_related("team").get(pk=session.pk)
         raise
     return UPDATED, session
+
+
+def _set_custom_values(ctx: PushContext, session: OutreachSession, changes: dict[str, Any]) -> None:
+    merged, errors = custom_values.merge(
+        catalogue=ctx.catalogue(session.team.organisation_id),
+        target=CustomFieldTarget.DEBRIEF,
+        current=session.custom_values,
+        changes=changes,
+    )
+    if errors:
+        raise OpRejected("invalid", errors)
+    session.custom_values = merged
 
 
 def _replace_tallies(session: OutreachSession, tallies: list[dict[str, Any]]) -> None:

@@ -29,6 +29,7 @@ from outreach.models import (
     User,
 )
 from outreach.models.sync import SyncReceipt
+from outreach.services.custom_values import Catalogue
 
 
 class OpRejected(Exception):
@@ -89,6 +90,7 @@ class PushContext:
     contacts: dict[uuid_lib.UUID, Contact]
     receipts: dict[tuple[uuid_lib.UUID, str, dt.datetime], int]
     _covered_territories: set[int] | None = field(default=None, repr=False)
+    _catalogues: dict[int, Catalogue] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(
@@ -161,6 +163,12 @@ class PushContext:
             contacts=contacts,
             receipts=receipts,
         )
+
+    def catalogue(self, organisation_id: int) -> Catalogue:
+        """The organisation's own fields, loaded once per batch and only when values are sent."""
+        if organisation_id not in self._catalogues:
+            self._catalogues[organisation_id] = Catalogue.load(organisation_id)
+        return self._catalogues[organisation_id]
 
     def covered_territories(self) -> set[int]:
         if self._covered_territories is None:

@@ -12,6 +12,7 @@ from outreach.selectors.activity import (
     activity_contacts,
     activity_sessions,
 )
+from outreach.selectors.custom_values import describe_all
 from planning.decorators import coordinator_required
 from planning.forms import ActivityForm
 
@@ -29,6 +30,7 @@ def activity(request: HttpRequest) -> HttpResponse:
         kind=data.get("kind", ""),
     )
     contacts = list(activity_contacts(user=request.user, filters=filters)[: CONTACT_ROWS_LIMIT + 1])
+    describe_all(contacts, request.user.organisation_id)
     # Reading rows with team notes is a sensitive view: journal it.
     journal.log_report_view(
         user=request.user,

@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "4d4a1de332ab";
+const VERSION = "4436b3416981";
 const PRECACHE = [
   "/app/",
   "/manifest.json",
@@ -13,6 +13,7 @@ const PRECACHE = [
   "/static/frontend_pwa/js/app.js",
   "/static/frontend_pwa/js/codes.js",
   "/static/frontend_pwa/js/crypto.js",
+  "/static/frontend_pwa/js/custom-fields.js",
   "/static/frontend_pwa/js/db.js",
   "/static/frontend_pwa/js/i18n.js",
   "/static/frontend_pwa/js/ledger.js",

@@ -102,7 +102,7 @@ export async function saveContact({ uuid = null, data }) {
 const UPDATABLE = [
   "occurred_at", "hotspot", "platform", "conversation_established", "request_category", "level",
   "person_code", "age_band", "gender", "is_first_contact", "known_to_child_welfare", "concerns",
-  "actions", "orientations", "note",
+  "actions", "orientations", "note", "custom_values",
 ];
 
 /**

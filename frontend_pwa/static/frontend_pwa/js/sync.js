@@ -12,7 +12,7 @@ const MAX_BATCH = 500;
 const PERIOD_MS = 60_000;
 const BACKOFF_BASE_MS = 2_000;
 const BACKOFF_MAX_MS = 5 * 60_000;
-const REF_TYPES = new Set(["concern", "action", "platform", "hotspot", "partner"]);
+const REF_TYPES = new Set(["concern", "action", "platform", "hotspot", "partner", "field"]);
 
 export const state = {
   running: false,

@@ -12,6 +12,7 @@ import {
 } from "../codes.js";
 import { isStorageFull } from "../db.js";
 import { t } from "../i18n.js";
+import * as custom from "../custom-fields.js";
 import * as outbox from "../outbox.js";
 import { findIdentifiers } from "../pii-check.js";
 import * as refs from "../refs.js";
@@ -48,6 +49,7 @@ export async function render(root, app, params = {}) {
     );
   }
   const data = await refs.load();
+  const customDefs = await custom.definitions("contact");
   const ops = await outbox.all();
   const problem = editing ? ops.find((o) => o.uuid === editing.uuid && o.status !== "pending") : null;
   const sessionRecord = session || (await store.sessions()).find((s) => s.uuid === editing.data.session);
@@ -73,6 +75,10 @@ export async function render(root, app, params = {}) {
         orientations: [],
         note: "",
       };
+
+  // The organisation's own fields: what the record holds, and what it held when opened.
+  const storedCustom = { ...((editing && editing.data.custom_values) || {}) };
+  d.custom_values = { ...storedCustom };
 
   const error = h("div", { class: "error", role: "alert", id: "contact-error" });
   const placeOptions =
@@ -177,6 +183,9 @@ export async function render(root, app, params = {}) {
     if (kind === "street" && !d.hotspot) problems.push(t("Choose a place."));
     if (kind === "digital" && !d.platform) problems.push(t("Choose a platform."));
     if (d.level === "seen") d.person_code = "";
+    for (const found of custom.problems(customDefs, d.custom_values, storedCustom)) {
+      problems.push(custom.describe(found));
+    }
     if (d.person_code && !PERSON_CODE_PATTERN.test(d.person_code)) {
       problems.push(t("A person code is 2 to 16 capital letters, digits or dashes chosen by the team — never a name."));
     }
@@ -195,7 +204,10 @@ export async function render(root, app, params = {}) {
     }
     performance.mark("maraude:save-start");
     try {
-      await store.saveContact({ uuid: editing ? editing.uuid : null, data: { ...d } });
+      await store.saveContact({
+        uuid: editing ? editing.uuid : null,
+        data: { ...d, custom_values: custom.payload(customDefs, d.custom_values) },
+      });
     } catch (err) {
       if (!isStorageFull(err)) throw err;
       // Nothing was written (one transaction): the form stays filled in, to save again later.
@@ -216,7 +228,7 @@ export async function render(root, app, params = {}) {
       "form",
       { "data-screen": "contact", class: "contact-form", novalidate: true, onsubmit: save },
       h("h1", {}, editing ? t("Correct a contact") : t("New contact")),
-      problem ? serverProblem(problem) : null,
+      problem ? serverProblem(problem, customDefs) : null,
       field(kind === "digital" ? t("Platform") : t("Place"), placeSelect),
       choiceGroup({ legend: t("Age band"), name: "age_band", options: tr(AGE_BANDS), selected: d.age_band, onchange: (v) => (d.age_band = v) }),
       choiceGroup({ legend: t("Gender"), name: "gender", options: tr(GENDERS), selected: d.gender, onchange: (v) => (d.gender = v) }),
@@ -255,6 +267,7 @@ export async function render(root, app, params = {}) {
         selected: d.actions,
         onchange: (v) => (d.actions = v),
       }),
+      custom.controls(customDefs, d.custom_values),
       h(
         "details",
         { class: "more", open: detailsOpen },
@@ -288,9 +301,9 @@ function firstPlace(session, kind) {
   return stops[0]?.hotspot ?? null;
 }
 
-function serverProblem(op) {
+function serverProblem(op, customDefs = []) {
   const items = Object.entries(op.errors || {}).map(([fieldName, messages]) =>
-    h("li", {}, `${t(fieldName)}: ${[].concat(messages).join(" ")}`),
+    h("li", {}, `${custom.errorLabel(customDefs, fieldName) ?? t(fieldName)}: ${[].concat(messages).join(" ")}`),
   );
   return h(
     "div",

@@ -1,6 +1,7 @@
 // Session: start a planned or ad hoc session, follow its route stops or platforms, end it
 // with the team's short debrief.
 
+import * as custom from "../custom-fields.js";
 import { findIdentifiers } from "../pii-check.js";
 import { ATMOSPHERES, SESSION_KINDS, YES_NO_UNKNOWN } from "../codes.js";
 import { t } from "../i18n.js";
@@ -141,8 +142,11 @@ async function renderActive(root, app, session, data) {
   );
 }
 
-function renderDebrief(root, app, session) {
+async function renderDebrief(root, app, session) {
   const error = h("p", { class: "error", role: "alert" });
+  const customDefs = await custom.definitions("debrief");
+  const customValues = { ...(session.custom_values || {}) };
+  const customStored = { ...customValues };
   const seen = h("input", { type: "number", min: "0", inputmode: "numeric", name: "young_people_seen" });
   const material = h("input", { type: "number", min: "0", inputmode: "numeric", name: "material_handed_out" });
   const atmosphere = select(ATMOSPHERES.map(([v, l]) => [v, t(l)]), "", { name: "atmosphere" });
@@ -166,6 +170,11 @@ function renderDebrief(root, app, session) {
         "data-screen": "debrief",
         onsubmit: async (event) => {
           event.preventDefault();
+          const wrong = custom.problems(customDefs, customValues, customStored);
+          if (wrong.length) {
+            error.textContent = wrong.map(custom.describe).join(" ");
+            return;
+          }
           const found = findIdentifiers(notes.value);
           if (found.length && !notes.dataset.confirmed) {
             notes.dataset.confirmed = "1";
@@ -179,6 +188,7 @@ function renderDebrief(root, app, session) {
             atmosphere: atmosphere.value,
             material_handed_out: material.value === "" ? null : Number(material.value),
             debrief_notes: notes.value.trim(),
+            custom_values: custom.payload(customDefs, customValues),
             ...answers,
           });
           announce(t("Session ended. Thank you."));
@@ -192,6 +202,7 @@ function renderDebrief(root, app, session) {
       yn("clients_present", t("Clients present")),
       yn("police_present", t("Police present")),
       field(t("Prevention material handed out"), material),
+      custom.controls(customDefs, customValues),
       field(t("Notable events (team only, no names)"), notes),
       error,
       h("div", { class: "stack" },

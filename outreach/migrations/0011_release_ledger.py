@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outreach', '0009_device_life'),
+        ('outreach', '0010_custom_fields'),
     ]
 
     operations = [
