@@ -8,6 +8,7 @@ from outreach.models.journal import JournalEntry
 from outreach.models.organisations import Organisation, Team
 from outreach.models.places import Hotspot, PartnerService
 from outreach.models.reference import Action, Concern, PlatformCategory
+from outreach.models.releases import ReleasedTable, ReleaseSnapshot
 from outreach.models.rollups import (
     ActivityRollup,
     MonthlyPersonRollup,
@@ -48,6 +49,8 @@ __all__ = [
     "PlatformCategory",
     "RecoveryCode",
     "RecoveryCodeDevice",
+    "ReleaseSnapshot",
+    "ReleasedTable",
     "RollupLedger",
     "RouteStop",
     "SessionTally",

@@ -1,0 +1,238 @@
+"""Joint disclosure control of a whole cell system (docs/adr/016-joint-disclosure-control.md).
+
+1. Primary suppression: every count from 1 to k − 1 is hidden.
+2. No attribute disclosure through zeros: when a total is hidden, the empty categories of its
+   breakdowns are hidden too (a lone young person's gender cannot be read off the zeros beside it).
+3. Secondary suppression over the whole system at once: a mixed-integer program (HiGHS) picks
+   the cells to hide, at the least cost (cells hidden, weighted by their value), such that no
+   relation holds a single hidden cell and each sensitive cell shares its relations with hidden
+   mass of at least k.
+4. The interval audit (`audit.py`) then computes the range of every hidden cell; any range
+   narrower than k adds a cut ("hide one more of this cell's neighbours") and the program is
+   solved again, until the audit passes — or the publication is blocked.
+
+Cells already released are fixed: a published one stays published with its value, a hidden one
+stays hidden (and must still keep its range).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import csr_matrix
+
+from outreach.reporting.audit import AuditResult, audit
+
+MAX_ROUNDS = 200
+TRACE = False
+MILP_SECONDS = 20
+
+
+class PublicationBlocked(Exception):
+    """No suppression pattern passes the audit with what is already released."""
+
+
+@dataclass
+class Protection:
+    hidden: set[str]
+    audit: AuditResult
+    rounds: int
+
+
+def protect_jointly(
+    values: dict[str, int],
+    equalities: list[tuple[str, tuple[str, ...]]],
+    inequalities: list[tuple[tuple[str, ...], tuple[str, ...]]],
+    groups: list[tuple[str, tuple[str, ...]]],
+    *,
+    publishable: set[str],
+    limit: int,
+    released_hidden: set[str] = frozenset(),
+    released_shown: set[str] = frozenset(),
+) -> Protection:
+    """The cells to hide so every hidden cell keeps a range of at least `limit`."""
+    free = set(values) - publishable
+    fixed = set(released_hidden) | set(released_shown)
+    sensitive = {k for k in publishable - fixed if 0 < values[k] < limit} | set(released_hidden)
+    sensitive = _zeros_of_hidden_totals(sensitive, groups, values, fixed, free)
+    neighbours = _neighbours(equalities, inequalities)
+    started = time.perf_counter()
+    hidden = _secondary(values, equalities, publishable, sensitive, fixed, released_hidden, free, limit, [])
+    if TRACE:
+        print(f"milp: {len(hidden)} hidden in {time.perf_counter() - started:.1f} s")
+    memo: dict = {}
+    for rounds in range(1, MAX_ROUNDS + 1):
+        hidden = _zeros_of_hidden_totals(hidden, groups, values, fixed, free)
+        result = audit(values, equalities, inequalities, hidden=hidden, free=free, limit=limit, memo=memo)
+        if TRACE:
+            print(
+                f"round {rounds}: {len(hidden)} hidden, {len(result.failing)} failing, "
+                f"{result.programs} LPs, {time.perf_counter() - started:.1f} s"
+            )
+        if result.ok:
+            return Protection(hidden, result, rounds)
+        # Hiding only ever grows from here on, so the loop ends: at worst everything is hidden.
+        added = 0
+        for key in result.failing:
+            candidates = _nearest_open(key, neighbours, publishable, fixed, hidden)
+            if candidates:
+                candidates.sort(key=lambda c: (values[c] < limit - values[key], values[c] == 0, values[c], c))
+                hidden.add(candidates[0])
+                added += 1
+        if not added:
+            raise PublicationBlocked(
+                f"{result.failing[0]} cannot be protected with what is already released."
+            )
+    raise PublicationBlocked("The audit did not pass after the maximum number of rounds.")
+
+
+def _nearest_open(key, neighbours, publishable, fixed, hidden, depth: int = 1000) -> list[str]:
+    """The published cells closest to `key` through the relations (breadth first)."""
+    seen, frontier = {key}, [key]
+    for _level in range(depth):
+        following = []
+        for current in frontier:
+            for near in neighbours.get(current, ()):
+                if near not in seen:
+                    seen.add(near)
+                    following.append(near)
+        found = [c for c in following if c in publishable and c not in fixed and c not in hidden]
+        if found or not following:
+            return found
+        frontier = following
+    return []
+
+
+def _zeros_of_hidden_totals(hidden, groups, values, fixed, free) -> set[str]:
+    hidden = set(hidden)
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in groups:
+            if total in hidden or total in free:
+                for part in parts:
+                    if values[part] == 0 and part not in hidden and part not in fixed and part not in free:
+                        hidden.add(part)
+                        changed = True
+    return hidden
+
+
+def _neighbours(equalities, inequalities) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for total, parts in equalities:
+        line = (total, *parts)
+        for key in line:
+            out.setdefault(key, set()).update(line)
+    for plus, minus in inequalities:
+        line = (*plus, *minus)
+        for key in line:
+            out.setdefault(key, set()).update(line)
+    for key, found in out.items():
+        found.discard(key)
+    return out
+
+
+def _secondary(values, equalities, publishable, sensitive, fixed, released_hidden, free, limit, cuts):
+    """Solve the suppression program; y = 1 hides a cell."""
+    open_cells = sorted(
+        {k for line in equalities for k in (line[0], *line[1]) if k in publishable and k not in fixed}
+        | {k for cut in cuts for k in cut}
+        | set(sensitive) - fixed
+    )
+    index = {k: i for i, k in enumerate(open_cells)}
+    n = len(open_cells)
+    if n == 0:
+        return set(sensitive)
+    always = set(released_hidden) | free  # hidden constants (y = 1)
+
+    def term(key):
+        """(variable index or None, constant part)."""
+        if key in index:
+            return index[key], 0.0
+        return None, (1.0 if key in always else 0.0)
+
+    rows, lower = [], []
+    for total, parts in equalities:
+        line = (total, *parts)
+        for key in line:
+            if key not in index and key not in always:
+                continue  # a published constant needs no protection
+            coefficients: dict[int, float] = {}
+            constant = 0.0
+            i, c = term(key)
+            if i is None:
+                constant -= c
+            else:
+                coefficients[i] = coefficients.get(i, 0.0) - 1.0
+            for other in line:
+                if other == key:
+                    continue
+                j, c = term(other)
+                if j is None:
+                    constant += c
+                else:
+                    coefficients[j] = coefficients.get(j, 0.0) + 1.0
+            # Σ others − self ≥ 0  →  Σ others − self ≥ −constant
+            if coefficients:
+                rows.append(coefficients)
+                lower.append(-constant)
+        for key in parts:
+            if key not in sensitive:
+                continue
+            # hidden mass beside a sensitive part: Σ v·y (other parts) + k·y(total) ≥ k − v(self)
+            coefficients, constant = {}, 0.0
+            for other in parts:
+                if other == key:
+                    continue
+                j, c = term(other)
+                if j is None:
+                    constant += c * values[other]
+                else:
+                    coefficients[j] = coefficients.get(j, 0.0) + values[other]
+            j, c = term(total)
+            if j is None:
+                constant += c * limit
+            else:
+                coefficients[j] = coefficients.get(j, 0.0) + limit
+            need = limit - values[key] - constant
+            if need > 0 and coefficients:
+                rows.append(coefficients)
+                lower.append(need)
+    for cut in cuts:
+        rows.append({index[k]: 1.0 for k in cut})
+        lower.append(1.0)
+    cost = np.array([1.0 + values[k] for k in open_cells])
+    low_bounds = np.array([1.0 if k in sensitive else 0.0 for k in open_cells])
+    data, row_ids, col_ids = [], [], []
+    for r, coefficients in enumerate(rows):
+        for j, value in coefficients.items():
+            data.append(value)
+            row_ids.append(r)
+            col_ids.append(j)
+    constraints = []
+    if rows:
+        matrix = csr_matrix((data, (row_ids, col_ids)), shape=(len(rows), n))
+        constraints.append(LinearConstraint(matrix, np.array(lower), np.inf))
+    found = milp(
+        cost,
+        integrality=np.ones(n),
+        bounds=Bounds(low_bounds, np.ones(n)),
+        constraints=constraints,
+        options={"time_limit": MILP_SECONDS, "mip_rel_gap": 0.02},
+    )
+    if found.x is None:
+        # No solution within the time limit: hide every open cell near something hidden.
+        return set(sensitive) | {k for cut in cuts for k in cut} | _near(sensitive, equalities, index)
+    return {k for k, y in zip(open_cells, found.x, strict=True) if y > 0.5} | (set(sensitive) & fixed)
+
+
+def _near(sensitive, equalities, index) -> set[str]:
+    out = set()
+    for total, parts in equalities:
+        line = (total, *parts)
+        if any(k in sensitive for k in line):
+            out.update(k for k in line if k in index)
+    return out
