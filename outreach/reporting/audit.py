@@ -17,12 +17,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import highspy
 import numpy as np
-from scipy.optimize import linprog
-from scipy.sparse import csr_matrix
+from scipy.sparse import csc_matrix
 
 EPSILON = 1e-6
 RANDOM_DIRECTIONS = 16
+CEILING = 1e6  # above the sum of all true values: see _Solver
 
 
 @dataclass
@@ -31,6 +32,9 @@ class AuditResult:
     ranges: dict[str, tuple[float, float]] = field(default_factory=dict)  # exact (relaxed) ranges
     certified: dict[str, float] = field(default_factory=dict)  # proven width ≥ value
     programs: int = 0
+    # For a cell narrower than the limit: the published cells of the relations that pin it (the
+    # rows with a non-zero dual in its two programs): hiding one of them is what can widen it.
+    binding: dict[str, set[str]] = field(default_factory=dict)
 
     def width(self, key: str) -> float:
         if key in self.ranges:
@@ -101,28 +105,17 @@ def audit(
     that has not changed since the last call.
     """
     unknown = hidden | free
-    rows = []  # (coefficients {key: c}, rhs, is_equality)
+    rows = []  # (coefficients {key: c}, rhs, is_equality, published keys)
     for total, parts in equalities:
-        coefficients: dict[str, float] = {}
-        rhs = 0.0
-        for key, sign in ((total, 1.0), *((p, -1.0) for p in parts)):
-            if key in unknown:
-                coefficients[key] = coefficients.get(key, 0.0) + sign
-            else:
-                rhs -= sign * values[key]
-        if coefficients:
-            rows.append((coefficients, rhs, True))
+        row = _row(((total, 1.0), *((p, -1.0) for p in parts)), unknown, values, True)
+        if row[0]:
+            rows.append(row)
     for plus, minus in inequalities:
-        coefficients, rhs = {}, 0.0
-        for key, sign in (*((p, 1.0) for p in plus), *((m, -1.0) for m in minus)):
-            if key in unknown:
-                coefficients[key] = coefficients.get(key, 0.0) + sign
-            else:
-                rhs -= sign * values[key]
-        if coefficients and any(c > 0 for c in coefficients.values()):
-            rows.append((coefficients, rhs, False))
+        row = _row((*((p, 1.0) for p in plus), *((m, -1.0) for m in minus)), unknown, values, False)
+        if row[0] and any(c > 0 for c in row[0].values()):
+            rows.append(row)
     components = _Components(unknown)
-    for coefficients, _rhs, _eq in rows:
+    for coefficients, *_rest in rows:
         components.union(list(coefficients))
     members: dict[str, list[str]] = {}
     for key in unknown:
@@ -137,18 +130,30 @@ def audit(
             continue
         signature = (tuple(sorted(keys)), tuple(targets))
         if memo is not None and signature in memo:
-            ranges, certified = memo[signature]
-            result.ranges.update(ranges)
-            result.certified.update(certified)
-            continue
-        part = AuditResult(result.limit)
-        _audit_component(sorted(keys), targets, by_component.get(root, []), values, part)
+            part = memo[signature]
+        else:
+            part = AuditResult(result.limit)
+            _audit_component(sorted(keys), targets, by_component.get(root, []), values, part)
+            result.programs += part.programs
+            if memo is not None:
+                memo[signature] = part
         result.ranges.update(part.ranges)
         result.certified.update(part.certified)
-        result.programs += part.programs
-        if memo is not None:
-            memo[signature] = (part.ranges, part.certified)
+        result.binding.update(part.binding)
     return result
+
+
+def _row(terms, unknown, values, is_equality):
+    """One relation over the unknown cells: the published ones move to the right-hand side."""
+    coefficients: dict[str, float] = {}
+    rhs, known = 0.0, []
+    for key, sign in terms:
+        if key in unknown:
+            coefficients[key] = coefficients.get(key, 0.0) + sign
+        else:
+            rhs -= sign * values[key]
+            known.append(key)
+    return coefficients, rhs, is_equality, tuple(known)
 
 
 def _audit_component(keys, targets, rows, values, result: AuditResult) -> None:
@@ -159,37 +164,19 @@ def _audit_component(keys, targets, rows, values, result: AuditResult) -> None:
         for key in targets:
             result.certified[key] = float("inf")
         return
-    eq = [(c, r) for c, r, is_eq in rows if is_eq]
-    ub = [(c, r) for c, r, is_eq in rows if not is_eq]
-
-    def matrix(selected):
-        if not selected:
-            return None, None
-        data, row_ids, col_ids = [], [], []
-        for row_id, (coefficients, _r) in enumerate(selected):
-            for key, value in coefficients.items():
-                data.append(value)
-                row_ids.append(row_id)
-                col_ids.append(index[key])
-        shape = (len(selected), n)
-        return csr_matrix((data, (row_ids, col_ids)), shape=shape), np.array([r for _c, r in selected])
-
-    a_eq, b_eq = matrix(eq)
-    a_ub, b_ub = matrix(ub)
+    solver = _Solver(keys, index, rows, ceiling=float(truth.sum()) + CEILING)
     low_seen, high_seen = truth.copy(), truth.copy()
 
-    def solve(objective: np.ndarray):
+    def solve(objective: np.ndarray) -> np.ndarray:
         result.programs += 1
-        found = linprog(
-            objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs"
-        )
-        if found.status == 3:  # unbounded in this direction
-            return None, True
-        if found.status != 0:
-            raise RuntimeError(f"Interval audit: the published figures are inconsistent ({found.message}).")
-        np.minimum(low_seen, found.x, out=low_seen)
-        np.maximum(high_seen, found.x, out=high_seen)
-        return found, False
+        x = solver.minimise(objective)
+        np.minimum(low_seen, x, out=low_seen)
+        np.maximum(high_seen, x, out=high_seen)
+        return x
+
+    def binding() -> set[str]:
+        duals = solver.duals()
+        return {k for r in np.flatnonzero(np.abs(duals) > EPSILON) for k in rows[r][3]}
 
     # Two cheap programs move every cell at once; each proves part of many ranges.
     target_ids = [index[k] for k in targets]
@@ -208,13 +195,64 @@ def _audit_component(keys, targets, rows, values, result: AuditResult) -> None:
             continue
         objective = np.zeros(n)
         objective[i] = -1.0
-        high, unbounded = solve(objective)
-        if unbounded:
-            result.certified[key] = float("inf")
-            continue
+        high = solve(objective)[i]
         if high_seen[i] - low_seen[i] >= result.limit:  # the maximum alone proves it
             result.certified[key] = float(high_seen[i] - low_seen[i])
             continue
+        pinning = binding()
         objective[i] = 1.0
-        low, _u = solve(objective)
-        result.ranges[key] = (float(low.x[i]), float(high.x[i]))
+        low = solve(objective)[i]
+        result.ranges[key] = (float(low), float(high))
+        if high - low < result.limit - EPSILON:
+            result.binding[key] = pinning | binding()
+
+
+class _Solver:
+    """One HiGHS model per component; only the objective changes between programs (warm start).
+
+    Every cell is capped at the sum of all true values plus CEILING: the capped set of points lies
+    inside the true one, so a range found here can only be narrower than the reader's (safe).
+    """
+
+    def __init__(self, keys, index, rows, *, ceiling: float) -> None:
+        n = len(keys)
+        data, row_ids, col_ids, lower, upper = [], [], [], [], []
+        for row_id, (coefficients, rhs, is_equality, _known) in enumerate(rows):
+            for key, value in coefficients.items():
+                data.append(value)
+                row_ids.append(row_id)
+                col_ids.append(index[key])
+            lower.append(rhs if is_equality else -highspy.kHighsInf)
+            upper.append(rhs)
+        matrix = csc_matrix((data, (row_ids, col_ids)), shape=(len(rows), n))
+        model = highspy.HighsLp()
+        model.num_col_, model.num_row_ = n, len(rows)
+        model.col_cost_ = np.zeros(n)
+        model.col_lower_ = np.zeros(n)
+        model.col_upper_ = np.full(n, ceiling)
+        model.row_lower_ = np.array(lower, dtype=float)
+        model.row_upper_ = np.array(upper, dtype=float)
+        model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        model.a_matrix_.start_ = matrix.indptr
+        model.a_matrix_.index_ = matrix.indices
+        model.a_matrix_.value_ = matrix.data
+        self.n = n
+        self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+        # Only the objective changes between programs: the primal simplex restarts from the last
+        # optimal basis, still feasible (a few pivots instead of a whole solve).
+        self.highs.setOptionValue("presolve", "off")
+        self.highs.setOptionValue("simplex_strategy", 4)
+        self.highs.passModel(model)
+        self.columns = np.arange(n, dtype=np.int32)
+
+    def minimise(self, objective: np.ndarray) -> np.ndarray:
+        self.highs.changeColsCost(self.n, self.columns, np.asarray(objective, dtype=float))
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"Interval audit: the published figures are inconsistent ({status}).")
+        return np.array(self.highs.getSolution().col_value)
+
+    def duals(self) -> np.ndarray:
+        return np.array(self.highs.getSolution().row_dual)

@@ -119,10 +119,7 @@ def build_catalogue(agreement: FundingAgreement, *, tree: TerritoryTree, today: 
         catalogue_periods(agreement.starts_on, agreement.ends_on, today),
     )
     catalogue.whole = whole_period(catalogue.periods, agreement.ends_on, today)
-    tables = list(roots)
-    for root in roots:
-        tables += [c for c in tree.children.get(root, ()) if c in covered and c not in tables]
-    for territory in tables:
+    for territory in roots:
         children = sorted(tree.children.get(territory, ()), key=lambda c: tree.nodes[c].label)
         catalogue.rows[territory] = [c for c in children if c in covered]
         catalogue.pooled[territory] = [c for c in children if c not in covered]

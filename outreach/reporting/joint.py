@@ -29,6 +29,7 @@ from outreach.reporting.audit import AuditResult, audit
 MAX_ROUNDS = 200
 TRACE = False
 MILP_SECONDS = 20
+KEEP_COST = 100.0
 
 
 class PublicationBlocked(Exception):
@@ -52,20 +53,26 @@ def protect_jointly(
     limit: int,
     released_hidden: set[str] = frozenset(),
     released_shown: set[str] = frozenset(),
+    keep: set[str] = frozenset(),
 ) -> Protection:
-    """The cells to hide so every hidden cell keeps a range of at least `limit`."""
+    """The cells to hide so every hidden cell keeps a range of at least `limit`.
+
+    `keep`: cells to hide only as a last resort (the tables' own totals): costly in the program,
+    chosen last when the audit asks for one more.
+    """
     free = set(values) - publishable
     fixed = set(released_hidden) | set(released_shown)
     sensitive = {k for k in publishable - fixed if 0 < values[k] < limit} | set(released_hidden)
-    sensitive = _zeros_of_hidden_totals(sensitive, groups, values, fixed, free)
+    zero_lines = _zero_lines(equalities, values)
+    sensitive = _zeros_of_hidden_totals(sensitive, groups, values, fixed, free, zero_lines)
     neighbours = _neighbours(equalities, inequalities)
     started = time.perf_counter()
-    hidden = _secondary(values, equalities, publishable, sensitive, fixed, released_hidden, free, limit, [])
+    hidden = _secondary(values, equalities, publishable, sensitive, fixed, released_hidden, free, limit, keep)
     if TRACE:
         print(f"milp: {len(hidden)} hidden in {time.perf_counter() - started:.1f} s")
     memo: dict = {}
     for rounds in range(1, MAX_ROUNDS + 1):
-        hidden = _zeros_of_hidden_totals(hidden, groups, values, fixed, free)
+        hidden = _zeros_of_hidden_totals(hidden, groups, values, fixed, free, zero_lines)
         result = audit(values, equalities, inequalities, hidden=hidden, free=free, limit=limit, memo=memo)
         if TRACE:
             print(
@@ -73,13 +80,32 @@ def protect_jointly(
                 f"{result.programs} LPs, {time.perf_counter() - started:.1f} s"
             )
         if result.ok:
-            return Protection(hidden, result, rounds)
+            # A hidden cell the published zeros already pin at 0 says nothing the reader does not
+            # know: it is published (as 0), so every hidden cell left keeps a range ≥ k.
+            pinned = {k for k in result.ranges if result.forced_zero(k) and k not in fixed}
+            for key in pinned:
+                del result.ranges[key]
+            return Protection(hidden - pinned, result, rounds)
         # Hiding only ever grows from here on, so the loop ends: at worst everything is hidden.
         added = 0
         for key in result.failing:
-            candidates = _nearest_open(key, neighbours, publishable, fixed, hidden)
+            # The published cells of the relations that pin it first, else the nearest ones.
+            candidates = [c for c in result.binding.get(key, ()) if c in publishable and c not in fixed]
+            candidates = [c for c in candidates if c not in hidden]
+            if not candidates:
+                candidates = _nearest_open(key, neighbours, publishable, fixed, hidden)
             if candidates:
-                candidates.sort(key=lambda c: (values[c] < limit - values[key], values[c] == 0, values[c], c))
+                # Wide enough on its own first, then the cell in the fewest relations (hiding a
+                # total such as "contacts" would need protecting in every breakdown), then small.
+                candidates.sort(
+                    key=lambda c: (
+                        c in keep,
+                        values[c] < limit - values[key],
+                        len(neighbours.get(c, ())),
+                        values[c],
+                        c,
+                    )
+                )
                 hidden.add(candidates[0])
                 added += 1
         if not added:
@@ -106,7 +132,12 @@ def _nearest_open(key, neighbours, publishable, fixed, hidden, depth: int = 1000
     return []
 
 
-def _zeros_of_hidden_totals(hidden, groups, values, fixed, free) -> set[str]:
+def _zeros_of_hidden_totals(hidden, groups, values, fixed, free, zero_lines) -> set[str]:
+    """Hide the empty categories beside a hidden total, unless a published zero already says so.
+
+    `zero_lines` maps a cell to the totals of the relations it is a part of whose value is 0: while
+    one of those totals is published, the reader knows the cell is 0 whatever this table shows.
+    """
     hidden = set(hidden)
     changed = True
     while changed:
@@ -115,9 +146,20 @@ def _zeros_of_hidden_totals(hidden, groups, values, fixed, free) -> set[str]:
             if total in hidden or total in free:
                 for part in parts:
                     if values[part] == 0 and part not in hidden and part not in fixed and part not in free:
+                        if any(t not in hidden and t not in free for t in zero_lines.get(part, ())):
+                            continue
                         hidden.add(part)
                         changed = True
     return hidden
+
+
+def _zero_lines(equalities, values) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for total, parts in equalities:
+        if values[total] == 0:
+            for part in parts:
+                out.setdefault(part, []).append(total)
+    return out
 
 
 def _neighbours(equalities, inequalities) -> dict[str, set[str]]:
@@ -135,11 +177,10 @@ def _neighbours(equalities, inequalities) -> dict[str, set[str]]:
     return out
 
 
-def _secondary(values, equalities, publishable, sensitive, fixed, released_hidden, free, limit, cuts):
+def _secondary(values, equalities, publishable, sensitive, fixed, released_hidden, free, limit, keep):
     """Solve the suppression program; y = 1 hides a cell."""
     open_cells = sorted(
         {k for line in equalities for k in (line[0], *line[1]) if k in publishable and k not in fixed}
-        | {k for cut in cuts for k in cut}
         | set(sensitive) - fixed
     )
     index = {k: i for i, k in enumerate(open_cells)}
@@ -180,10 +221,16 @@ def _secondary(values, equalities, publishable, sensitive, fixed, released_hidde
                 rows.append(coefficients)
                 lower.append(-constant)
         for key in parts:
-            if key not in sensitive:
+            gap = limit - values[key]
+            if key not in sensitive and (key not in index or gap <= 0):
                 continue
-            # hidden mass beside a sensitive part: Σ v·y (other parts) + k·y(total) ≥ k − v(self)
+            # Hidden mass beside a part smaller than k, if it is hidden (always for a sensitive
+            # one; a hidden zero chosen as a secondary needs it too, or it could only go up by
+            # less than k): Σ v·y (other parts) + k·y(total) − (k − v)·y(self) ≥ 0.
             coefficients, constant = {}, 0.0
+            if key not in sensitive:
+                coefficients[index[key]] = -float(gap)
+                gap = 0
             for other in parts:
                 if other == key:
                     continue
@@ -197,14 +244,11 @@ def _secondary(values, equalities, publishable, sensitive, fixed, released_hidde
                 constant += c * limit
             else:
                 coefficients[j] = coefficients.get(j, 0.0) + limit
-            need = limit - values[key] - constant
-            if need > 0 and coefficients:
+            need = gap - constant
+            if (need > 0 or key not in sensitive) and coefficients:
                 rows.append(coefficients)
                 lower.append(need)
-    for cut in cuts:
-        rows.append({index[k]: 1.0 for k in cut})
-        lower.append(1.0)
-    cost = np.array([1.0 + values[k] for k in open_cells])
+    cost = np.array([(1.0 + values[k]) * (KEEP_COST if k in keep else 1.0) for k in open_cells])
     low_bounds = np.array([1.0 if k in sensitive else 0.0 for k in open_cells])
     data, row_ids, col_ids = [], [], []
     for r, coefficients in enumerate(rows):
@@ -225,7 +269,7 @@ def _secondary(values, equalities, publishable, sensitive, fixed, released_hidde
     )
     if found.x is None:
         # No solution within the time limit: hide every open cell near something hidden.
-        return set(sensitive) | {k for cut in cuts for k in cut} | _near(sensitive, equalities, index)
+        return set(sensitive) | _near(sensitive, equalities, index)
     return {k for k, y in zip(open_cells, found.x, strict=True) if y > 0.5} | (set(sensitive) & fixed)
 
 

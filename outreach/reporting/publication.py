@@ -87,6 +87,7 @@ def protection_plan(catalogue: Catalogue, tree: TerritoryTree) -> Plan:
             limit=limit,
             released_hidden=released_hidden,
             released_shown=released_shown,
+            keep=universe.totals(),
         )
         cached = (sorted(protection.hidden), protection.audit.figures())
         cache.set(f"maraude:protection:{fingerprint}", cached, CACHE_SECONDS)

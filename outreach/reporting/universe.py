@@ -66,6 +66,15 @@ class Universe:
     groups: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     activity: dict[tuple[int, Period], dict[str, int]] = field(default_factory=dict)
 
+    def totals(self) -> set[str]:
+        """The tables' own totals: hidden only when nothing else protects a cell."""
+        return {
+            cell(t, p, m)
+            for t in self.catalogue.territories
+            for p in self.catalogue.periods
+            for m in ("met", *GRID_MEASURES)
+        }
+
     def table_cells(self, territory: int, period: Period) -> list[str]:
         """Every cell the table of this territory and period shows."""
         measures = [*self.vocabulary.measures(), *PERSON_MEASURES]
