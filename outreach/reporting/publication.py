@@ -28,7 +28,7 @@ from outreach.reporting.universe import PERSON_MEASURES, Universe, build_univers
 CACHE_SECONDS = 6 * 3600
 ACTIVITY = ("sessions:street", "sessions:digital", "minutes:street", "minutes:digital")
 
-__all__ = ["Plan", "PublicationBlocked", "funder_table", "protection_plan"]
+__all__ = ["Plan", "PublicationBlocked", "funder_table", "protection_plan", "publish_catalogue"]
 
 
 class NotInCatalogue(Exception):
@@ -117,7 +117,29 @@ def funder_table(
     return report
 
 
+def publish_catalogue(agreement: FundingAgreement, *, tree: TerritoryTree, today: dt.date) -> int:
+    """Release every table of the agreement's catalogue not released yet (one plan for all).
+
+    Run daily (`manage.py publish_catalogue`) so that funder pages, downloads and e-mails only
+    read the ledger. Returns the number of tables released now.
+    """
+    catalogue = build_catalogue(agreement, tree=tree, today=today)
+    released = 0
+    for territory_id in catalogue.territories:
+        for period in catalogue.periods:
+            if ledger.find_release(catalogue.key, territory_id, period) is None:
+                _release(catalogue, tree, territory_id, period, agreement.pk)
+                released += 1
+    return released
+
+
 def _published(catalogue: Catalogue, tree: TerritoryTree, territory_id: int, period: Period, agreement_id):
+    release = _release(catalogue, tree, territory_id, period, agreement_id)
+    return _report_from(catalogue, tree, territory_id, period, release)
+
+
+def _release(catalogue: Catalogue, tree: TerritoryTree, territory_id: int, period: Period, agreement_id):
+    """The table from the ledger; else planned (or read from the cached plan) and recorded."""
     release = ledger.find_release(catalogue.key, territory_id, period)
     for _attempt in range(3):
         if release is not None:
@@ -145,7 +167,7 @@ def _published(catalogue: Catalogue, tree: TerritoryTree, territory_id: int, per
             release = ledger.find_release(catalogue.key, territory_id, period)
     if release is None:
         raise PublicationBlocked("The table could not be released.")
-    return _report_from(catalogue, tree, territory_id, period, release)
+    return release
 
 
 def _report_from(catalogue, tree: TerritoryTree, territory_id: int, period: Period, release) -> Report:

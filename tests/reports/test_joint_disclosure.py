@@ -8,6 +8,7 @@ import io
 import random
 
 import pytest
+from django.core.management import call_command
 from django.db.models import Sum
 from django.urls import reverse
 
@@ -326,3 +327,31 @@ def test_national_report_on_very_sparse_data():
         for measure in ("kind:street", "kind:digital"):
             if published[(national.pk, *year, measure)] != 0:
                 assert published[(region, *year, measure)] is None
+
+
+def test_publish_catalogue_releases_every_table_and_pages_then_only_read_the_ledger(monkeypatch):
+    world = _world(ends_on=dt.date(2025, 3, 31))
+    _activity(world, random.Random(5), range(1, 4), per_month=(0, 9))
+    out = io.StringIO()
+    call_command("publish_catalogue", date=TODAY, stdout=out)
+    catalogue = build_catalogue(world["agreement"], tree=TerritoryTree(), today=TODAY)
+    tables = len(catalogue.territories) * len(catalogue.periods)
+    assert ReleasedTable.objects.count() == tables
+    assert f"{tables} table(s) released" in out.getvalue()
+    call_command("publish_catalogue", date=TODAY, stdout=out)  # nothing new: nothing planned
+    assert ReleasedTable.objects.count() == tables
+
+    def no_plan(*args, **kwargs):
+        raise AssertionError("a released table is read from the ledger, never planned again")
+
+    monkeypatch.setattr("outreach.reporting.publication.protection_plan", no_plan)
+    for period in catalogue.periods:
+        report = funder_table(
+            world["agreement"],
+            territory_id=world["nord"].pk,
+            kind=period.kind,
+            day=period.start,
+            tree=TerritoryTree(),
+            today=TODAY,
+        )
+        assert report.audit["narrowest"] is None or report.audit["narrowest"] >= K
