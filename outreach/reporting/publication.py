@@ -124,13 +124,16 @@ def publish_catalogue(agreement: FundingAgreement, *, tree: TerritoryTree, today
     read the ledger. Returns the number of tables released now.
     """
     catalogue = build_catalogue(agreement, tree=tree, today=today)
-    released = 0
-    for territory_id in catalogue.territories:
-        for period in catalogue.periods:
-            if ledger.find_release(catalogue.key, territory_id, period) is None:
-                _release(catalogue, tree, territory_id, period, agreement.pk)
-                released += 1
-    return released
+    due = [
+        (territory_id, period)
+        for territory_id in catalogue.territories
+        for period in catalogue.periods
+        if ledger.find_release(catalogue.key, territory_id, period) is None
+    ]
+    plan = protection_plan(catalogue, tree) if due else None
+    for territory_id, period in due:
+        _release(catalogue, tree, territory_id, period, agreement.pk, plan=plan)
+    return len(due)
 
 
 def _published(catalogue: Catalogue, tree: TerritoryTree, territory_id: int, period: Period, agreement_id):
@@ -138,13 +141,17 @@ def _published(catalogue: Catalogue, tree: TerritoryTree, territory_id: int, per
     return _report_from(catalogue, tree, territory_id, period, release)
 
 
-def _release(catalogue: Catalogue, tree: TerritoryTree, territory_id: int, period: Period, agreement_id):
-    """The table from the ledger; else planned (or read from the cached plan) and recorded."""
+def _release(catalogue, tree: TerritoryTree, territory_id: int, period: Period, agreement_id, plan=None):
+    """The table from the ledger; else planned (or read from the cached plan) and recorded.
+
+    `plan`: one plan of the whole catalogue shared by the tables released together (it stays
+    valid as they freeze their months with the very data it was made from).
+    """
     release = ledger.find_release(catalogue.key, territory_id, period)
     for _attempt in range(3):
         if release is not None:
             break
-        plan = protection_plan(catalogue, tree)
+        plan = plan or protection_plan(catalogue, tree)
         keys = plan.universe.table_cells(territory_id, period)
         values = {key: plan.universe.values[key] for key in keys}
         activity = plan.universe.activity[(territory_id, period)]
@@ -164,7 +171,10 @@ def _release(catalogue: Catalogue, tree: TerritoryTree, territory_id: int, perio
                 planned_frozen=plan.frozen,
             )
         except ledger.StalePlan:
+            plan = None
             release = ledger.find_release(catalogue.key, territory_id, period)
+            continue
+        plan.frozen |= {m for m in plan.months if period.start <= m <= period.end}
     if release is None:
         raise PublicationBlocked("The table could not be released.")
     return release
