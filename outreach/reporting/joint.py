@@ -8,8 +8,10 @@
    relation holds a single hidden cell and each sensitive cell shares its relations with hidden
    mass of at least k.
 4. The interval audit (`audit.py`) then computes the range of every hidden cell; any range
-   narrower than k adds a cut ("hide one more of this cell's neighbours") and the program is
-   solved again, until the audit passes — or the publication is blocked.
+   narrower than k adds a cut ("hide one of the published cells of the relations that pin this
+   cell": the rows with a non-zero dual in its programs) and the program is solved again with
+   everything hidden so far kept hidden, until the audit passes — or the publication is blocked.
+   Hidden cells the published zeros pin at 0 are then published as 0 (the reader knows them).
 
 Cells already released are fixed: a published one stays published with its value, a hidden one
 stays hidden (and must still keep its range).
@@ -87,6 +89,25 @@ def protect_jointly(
                 del result.ranges[key]
             return Protection(hidden - pinned, result, rounds)
         # Hiding only ever grows from here on, so the loop ends: at worst everything is hidden.
+        # The program again, everything hidden so far kept hidden, with a cut per narrow cell: hide
+        # one of the published cells that pin it (its binding relations) — and protect those too.
+        cuts = [
+            cut
+            for key in result.failing
+            if (
+                cut := [
+                    c for c in result.binding.get(key, ()) if c in publishable and c not in fixed | hidden
+                ]
+            )
+        ]
+        if cuts:
+            grown = _secondary(
+                values, equalities, publishable, hidden, fixed, released_hidden, free, limit, keep, cuts
+            )
+            if grown > hidden:
+                hidden = grown
+                continue
+        # Else (no cut, or the program found nothing in time): one more cell per narrow cell.
         added = 0
         for key in result.failing:
             # The published cells of the relations that pin it first, else the nearest ones.
@@ -177,11 +198,14 @@ def _neighbours(equalities, inequalities) -> dict[str, set[str]]:
     return out
 
 
-def _secondary(values, equalities, publishable, sensitive, fixed, released_hidden, free, limit, keep):
+def _secondary(
+    values, equalities, publishable, sensitive, fixed, released_hidden, free, limit, keep, cuts=()
+):
     """Solve the suppression program; y = 1 hides a cell."""
     open_cells = sorted(
         {k for line in equalities for k in (line[0], *line[1]) if k in publishable and k not in fixed}
         | set(sensitive) - fixed
+        | {k for cut in cuts for k in cut}
     )
     index = {k: i for i, k in enumerate(open_cells)}
     n = len(open_cells)
@@ -248,6 +272,9 @@ def _secondary(values, equalities, publishable, sensitive, fixed, released_hidde
             if (need > 0 or key not in sensitive) and coefficients:
                 rows.append(coefficients)
                 lower.append(need)
+    for cut in cuts:
+        rows.append({index[k]: 1.0 for k in cut})
+        lower.append(1.0)
     cost = np.array([(1.0 + values[k]) * (KEEP_COST if k in keep else 1.0) for k in open_cells])
     low_bounds = np.array([1.0 if k in sensitive else 0.0 for k in open_cells])
     data, row_ids, col_ids = [], [], []
