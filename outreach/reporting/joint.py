@@ -292,7 +292,7 @@ def _secondary(
         integrality=np.ones(n),
         bounds=Bounds(low_bounds, np.ones(n)),
         constraints=constraints,
-        options={"time_limit": MILP_SECONDS, "mip_rel_gap": 0.02},
+        options={"time_limit": MILP_SECONDS, "mip_rel_gap": 0.1 if cuts else 0.02},
     )
     if found.x is None:
         # No solution within the time limit: hide every open cell near something hidden.
