@@ -56,6 +56,7 @@ ANSWERS = {
     403: "Not allowed: `not_authenticated` / `permission_denied` (devices pages need a coordinator's "
     "session), `role_not_allowed` (enrolment).",
     404: "`not_found`.",
+    409: "`key_conflict`: another device made the team's key first; read the keys again.",
     413: "`batch_too_large` (push: `max_operations`, `max_bytes`) or `too_large` (other bodies: "
     "`max_bytes`).",
     415: "`unsupported_media_type`: send `Content-Type: application/json`.",

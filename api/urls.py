@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import devices, sync
+from api.views import devices, keys, sync
 from api.views.base import not_found
 
 app_name = "api"
@@ -15,6 +15,8 @@ urlpatterns = [
     path("v1/devices/<uuid:pk>/revoke", devices.DeviceRevokeView.as_view(), name="device-revoke"),
     path("v1/sync/push", sync.PushView.as_view(), name="sync-push"),
     path("v1/sync/pull", sync.PullView.as_view(), name="sync-pull"),
+    path("v1/keys", keys.KeysView.as_view(), name="keys"),
+    path("v1/keys/legacy", keys.LegacyView.as_view(), name="keys-legacy"),
     # Last: any other address under /api/ is a 404 in the API's error shape, not an HTML page.
     re_path(r"^", not_found, name="not-found"),
 ]

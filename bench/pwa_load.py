@@ -213,6 +213,30 @@ def main() -> None:
                 saves.append(
                     page.evaluate("performance.getEntriesByName('maraude:save').slice(-1)[0].duration")
                 )
+            # 5. The same with a team note and a person code (ADR 010: both leave sealed), then
+            # online: sealing each one before it is sent (AES-GCM for the note, HMAC for the code).
+            noted = []
+            for i in range(args.runs):
+                page.get_by_role("button", name="Nouveau contact").first.click()
+                page.locator("[data-group=age_band]").get_by_role("button", name="15–17 ans").click()
+                page.locator("[data-group=gender]").get_by_role("button", name="Fille").click()
+                page.locator("details.more summary").click()
+                page.get_by_label("Code personne (facultatif)").fill(f"BENCH-{i}")
+                page.get_by_label("Note d'équipe (facultative)").fill(
+                    "Vue près de la gare, orientée vers l'accueil"
+                )
+                page.get_by_role("button", name="Enregistrer", exact=True).click()
+                page.locator("[data-screen=session-active]").wait_for()
+                noted.append(
+                    page.evaluate("performance.getEntriesByName('maraude:save').slice(-1)[0].duration")
+                )
+            context.set_offline(False)
+            page.locator("#tabs").get_by_role("button", name="Synchro", exact=True).click()
+            page.get_by_role("button", name="Synchroniser").click()
+            page.wait_for_function(
+                f"() => performance.getEntriesByName('maraude:seal').length >= {args.runs}", timeout=120_000
+            )
+            seals = page.evaluate("performance.getEntriesByName('maraude:seal').map((e) => e.duration)")
             browser.close()
         finally:
             server.stop()
@@ -230,6 +254,8 @@ def main() -> None:
     print(f"  PIN key derivation (PBKDF2-SHA256, 600,000 iterations): {med(unlock):.0f} ms")
     print(f"  saving one contact (encrypt + IndexedDB transaction): {med(saves):.0f} ms")
     print(f"  one contact, four taps, as driven by the test (incl. rendering): {med(taps_to_saved):.0f} ms")
+    print(f"  saving one contact with a note and a person code: {med(noted):.0f} ms")
+    print(f"  sealing them before sending (AES-GCM note + HMAC code), per contact: {med(seals):.1f} ms")
 
 
 if __name__ == "__main__":

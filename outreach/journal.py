@@ -202,3 +202,8 @@ def log_custom_field_changed(*, actor, field, change: str, request=None, **detai
         organisation=field.organisation_id,
         **detail,
     )
+
+
+def log_team_key(event: str, *, actor, team, request=None, **detail: Any) -> JournalEntry:
+    """A team key made, shared or retired (ADR 010): numbers and device ids, never key material."""
+    return _write(event, actor=actor, request=request, target=f"team {team.pk}", **detail)

@@ -7,7 +7,7 @@ signals: code doing that must call `outreach.services.change_log` itself.
 
 from __future__ import annotations
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 from outreach.models import (
     Action,
@@ -19,9 +19,10 @@ from outreach.models import (
     PartnerService,
     PlatformCategory,
     RouteStop,
+    User,
 )
 from outreach.models.sync import ChangeType
-from outreach.services import change_log
+from outreach.services import change_log, team_keys
 
 REFERENCE_TYPES = {
     Concern: ChangeType.CONCERN,
@@ -90,3 +91,5 @@ def connect() -> None:
         post_save.connect(_session_part_changed, sender=model, dispatch_uid=f"sync-{model.__name__}")
         post_delete.connect(_session_part_changed, sender=model, dispatch_uid=f"sync-d-{model.__name__}")
     post_delete.connect(_contact_deleted, sender=Contact, dispatch_uid="sync-d-Contact")
+    # A member leaving a team retires the team's keys in use (ADR 010).
+    pre_save.connect(team_keys.member_changed, sender=User, dispatch_uid="keys-member-left")

@@ -34,6 +34,12 @@ from outreach.models.contacts import person_code_validator
 from outreach.models.counts import SLOT_REQUEST_CATEGORIES, TallyRemoval
 from outreach.rules.fields import DEBRIEF_NOTES_MAX_LENGTH, NOTE_MAX_LENGTH, PERSON_CODE_PATTERN
 from outreach.rules.reasons import REASONS
+from outreach.rules.sealed import (
+    DEBRIEF_ENVELOPE_MAX_LENGTH,
+    NOTE_ENVELOPE_MAX_LENGTH,
+    PSEUDONYM_LENGTH,
+    PSEUDONYM_PATTERN,
+)
 from outreach.services.sync_push import OPERATIONS
 
 # Database ids are 64-bit: a larger number names nothing, and SQLite could not even look it up.
@@ -64,9 +70,10 @@ class ContactDataSerializer(StrictSerializer):
     )
     level = serializers.ChoiceField(choices=ContactLevel.choices, required=False)
     person_code = serializers.RegexField(
-        PERSON_CODE_PATTERN,
+        f"(?:{PERSON_CODE_PATTERN})|(?:{PSEUDONYM_PATTERN})",
         min_length=2,
-        max_length=16,
+        max_length=PSEUDONYM_LENGTH,
+        help_text="The team's person code, or once the team has a key its pseudonym `pc1.<HMAC>` (ADR 010).",
         allow_blank=True,
         allow_null=True,
         required=False,
@@ -82,7 +89,12 @@ class ContactDataSerializer(StrictSerializer):
         child=StrictIntegerField(min_value=1, max_value=ID_MAX), max_length=20, required=False
     )
     note = serializers.CharField(
-        max_length=NOTE_MAX_LENGTH, allow_blank=True, allow_null=True, required=False
+        max_length=NOTE_ENVELOPE_MAX_LENGTH,
+        allow_blank=True,
+        allow_null=True,
+        required=False,
+        help_text=f"At most {NOTE_MAX_LENGTH} characters; once the team has a key, sealed: "
+        "`enc1.<kid>.<iv>.<ct>` (ADR 010).",
     )
     custom_values = custom_values_field()
 
@@ -121,7 +133,12 @@ class SessionUpdateDataSerializer(StrictSerializer):
     police_present = serializers.ChoiceField(choices=YesNoUnknown.choices, required=False)
     material_handed_out = StrictIntegerField(min_value=0, max_value=100_000, allow_null=True, required=False)
     debrief_notes = serializers.CharField(
-        max_length=DEBRIEF_NOTES_MAX_LENGTH, allow_blank=True, allow_null=True, required=False
+        max_length=DEBRIEF_ENVELOPE_MAX_LENGTH,
+        allow_blank=True,
+        allow_null=True,
+        required=False,
+        help_text=f"At most {DEBRIEF_NOTES_MAX_LENGTH} characters; once the team has a key, sealed: "
+        "`enc1.<kid>.<iv>.<ct>` (ADR 010).",
     )
     tallies = TallySerializer(many=True, required=False, max_length=100)
     digital_slots = SlotCountsSerializer(many=True, required=False, max_length=50)

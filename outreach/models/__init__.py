@@ -5,6 +5,7 @@ from outreach.models.custom_fields import CustomField, CustomFieldChoice
 from outreach.models.devices import Device
 from outreach.models.funding import FundingAgreement
 from outreach.models.journal import JournalEntry
+from outreach.models.keys import TeamKey, WrappedTeamKey
 from outreach.models.organisations import Organisation, Team
 from outreach.models.places import Hotspot, PartnerService
 from outreach.models.reference import Action, Concern, PlatformCategory
@@ -59,6 +60,8 @@ __all__ = [
     "SyncReceipt",
     "TallyMark",
     "Team",
+    "TeamKey",
     "Territory",
     "User",
+    "WrappedTeamKey",
 ]

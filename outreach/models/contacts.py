@@ -16,11 +16,13 @@ from outreach.choices import (
     SessionKind,
     YesNoUnknown,
 )
-from outreach.rules.fields import NOTE_MAX_LENGTH, PERSON_CODE_PATTERN
+from outreach.rules.fields import PERSON_CODE_PATTERN
+from outreach.rules.sealed import NOTE_ENVELOPE_MAX_LENGTH, PSEUDONYM_LENGTH, PSEUDONYM_PATTERN
 from outreach.timebands import HourBand
 
+# A team's plain code (before its first key, ADR 010) or its keyed pseudonym `pc1.…`.
 person_code_validator = RegexValidator(
-    PERSON_CODE_PATTERN,
+    f"(?:{PERSON_CODE_PATTERN})|(?:{PSEUDONYM_PATTERN})",
     _("A person code is 2 to 16 capital letters, digits or dashes chosen by the team — never a name."),
 )
 
@@ -82,7 +84,7 @@ class Contact(models.Model):
         _("level"), max_length=16, choices=ContactLevel.choices, default=ContactLevel.EXCHANGE
     )
     person_code = models.CharField(
-        _("person code"), max_length=16, blank=True, validators=[person_code_validator]
+        _("person code"), max_length=PSEUDONYM_LENGTH, blank=True, validators=[person_code_validator]
     )
     age_band = models.CharField(_("age band"), max_length=16, choices=AgeBand.choices)
     gender = models.CharField(_("gender"), max_length=16, choices=Gender.choices)
@@ -106,7 +108,8 @@ class Contact(models.Model):
         blank=True,
         related_name="+",
     )
-    note = models.TextField(_("team note"), blank=True, max_length=NOTE_MAX_LENGTH)
+    # Encrypted on the phone with the team key once the team has one (ADR 010): `enc1.…`.
+    note = models.TextField(_("team note"), blank=True, max_length=NOTE_ENVELOPE_MAX_LENGTH)
     # The organisation's own fields, keyed by field id (outreach/models/custom_fields.py).
     custom_values = models.JSONField(_("organisation fields"), default=dict, blank=True)
     # Sync bookkeeping.

@@ -52,6 +52,9 @@ class Device(models.Model):
     outbox_count = models.PositiveIntegerField(_("records not yet on the server"), null=True, blank=True)
     last_sync_at = models.DateTimeField(_("last successful sync"), null=True, blank=True)
     state_reported_at = models.DateTimeField(_("state reported"), null=True, blank=True)
+    # The device's ECDH P-256 public key (base64url, uncompressed point), made on the device at
+    # enrolment; teammates wrap the team key for it (ADR 010). Its private key never leaves it.
+    public_key = models.CharField(_("public key"), max_length=100, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("device")

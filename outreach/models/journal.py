@@ -49,6 +49,10 @@ class JournalEvent(models.TextChoices):
     HOTSPOT_SAVED = "hotspot_saved", _("Hotspot created or changed")
     PARTNER_SAVED = "partner_saved", _("Partner service created or changed")
     CUSTOM_FIELD_CHANGED = "custom_field_changed", _("Organisation field changed")
+    TEAM_KEY_CREATED = "team_key_created", _("Team key created")
+    TEAM_KEY_SHARED = "team_key_shared", _("Team key shared with devices")
+    TEAM_KEY_RETIRED = "team_key_retired", _("Team key retired")
+    LEGACY_NOTES_SEALED = "legacy_notes_sealed", _("Notes typed before the team key sealed")
 
 
 class JournalEntry(models.Model):

@@ -63,6 +63,14 @@ class Team(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("How long a contact stays correctable from the field. Empty: the site default."),
     )
+    # Which of its keys person pseudonyms are derived from: the first, unless every device holding
+    # it was lost (ADR 010).
+    pseudonym_kid = models.PositiveIntegerField(
+        _("pseudonym key number"), null=True, blank=True, editable=False
+    )
+    # When the team's first key was made (ADR 010): from then on its notes and person codes
+    # are only accepted sealed.
+    sealed_since = models.DateTimeField(_("notes encrypted since"), null=True, blank=True, editable=False)
     # Where the team's nights usually begin (its premises, a van's parking spot): a place of the
     # team, at 3 decimals like every place, never a person's location.
     base_name = models.CharField(_("base"), max_length=120, blank=True)

@@ -58,7 +58,7 @@ class PersonRollup(models.Model):
     service_date = models.DateField()
     territory = models.ForeignKey("outreach.Territory", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=16, choices=SessionKind.choices)
-    person_code = models.CharField(max_length=16)
+    person_code = models.CharField(max_length=47)  # a plain code or its pseudonym (ADR 010)
     contacts = models.PositiveIntegerField()
 
     class Meta:
@@ -139,7 +139,7 @@ class MonthlyPersonRollup(models.Model):
     month = models.DateField()
     territory = models.ForeignKey("outreach.Territory", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=16, choices=SessionKind.choices)
-    person_code = models.CharField(max_length=16)
+    person_code = models.CharField(max_length=47)  # a plain code or its pseudonym (ADR 010)
     contacts = models.PositiveIntegerField()
 
     class Meta:

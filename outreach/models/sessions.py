@@ -22,6 +22,7 @@ from outreach.choices import (
     YesNoUnknown,
 )
 from outreach.models.places import COORDINATE_DECIMALS
+from outreach.rules.sealed import DEBRIEF_ENVELOPE_MAX_LENGTH
 
 
 class OutreachSession(models.Model):
@@ -100,7 +101,10 @@ class OutreachSession(models.Model):
     material_handed_out = models.PositiveIntegerField(
         _("prevention material handed out"), null=True, blank=True
     )
-    debrief_notes = models.TextField(_("notable events (team only)"), blank=True, max_length=2000)
+    # Encrypted on the phone with the team key once the team has one (ADR 010): `enc1.…`.
+    debrief_notes = models.TextField(
+        _("notable events (team only)"), blank=True, max_length=DEBRIEF_ENVELOPE_MAX_LENGTH
+    )
     # The organisation's own debrief fields, keyed by field id (outreach/models/custom_fields.py).
     custom_values = models.JSONField(_("organisation fields"), default=dict, blank=True)
     created_by = models.ForeignKey(

@@ -32,6 +32,7 @@ from outreach.rules.fields import (
     SESSION_LEAD,
     TEXT_FIELDS,
 )
+from outreach.rules.sealed import is_envelope, is_pseudonym, readable, sealed_errors
 from outreach.rules.texts import identifier_errors
 
 _person_code = re.compile(PERSON_CODE_PATTERN)
@@ -144,11 +145,19 @@ def validate_contact(
             error(name, _("Must be true or false."))
     if given.get("is_first_contact", False) is None:
         error("is_first_contact", _("Must be true or false."))
+    # A sealed team's notes and codes arrive encrypted and pseudonymised (ADR 010): only their
+    # shape can be checked here; the phone checked the text before sealing it.
+    team = existing.team if existing is not None else session.team
+    for name, messages in sealed_errors(given, required=team.sealed_since is not None).items():
+        for message in messages:
+            error(name, message)
     code = given.get("person_code")
-    if code and (len(code) > PERSON_CODE_MAX_LENGTH or not _person_code.match(code)):
+    plain_code = bool(code) and not is_pseudonym(code)
+    bad_code = plain_code and (len(code) > PERSON_CODE_MAX_LENGTH or not _person_code.match(code))
+    if bad_code and "person_code" not in errors:
         error("person_code", person_code_message())
     note = given.get("note")
-    if note and len(note) > NOTE_MAX_LENGTH:
+    if note and not is_envelope(note) and len(note) > NOTE_MAX_LENGTH and "note" not in errors:
         error("note", _("At most %d characters.") % NOTE_MAX_LENGTH)
 
     occurred_at = given.get("occurred_at")
@@ -195,7 +204,9 @@ def validate_contact(
                 error("orientations", _("Unknown partner service, or not in your directory: %s.") % pk)
         clean.links["orientations"] = [pk for pk in partner_ids if pk in refs.partners]
 
-    found = identifier_errors(given, [name for name in CONTACT_FREE_TEXT if name not in errors])
+    found = identifier_errors(
+        given, [name for name in readable(given, CONTACT_FREE_TEXT) if name not in errors]
+    )
     if errors or found:
         for name, messages in found.items():
             errors.setdefault(name, []).extend(messages)

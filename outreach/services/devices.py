@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from outreach import journal
 from outreach.choices import Role
-from outreach.models import Device, User
+from outreach.models import Device, Team, User
+from outreach.services import team_keys
 from outreach.services.sync_context import ClockReading
 
 FIELD_ROLES = (Role.WORKER, Role.COORDINATOR)
@@ -179,4 +180,7 @@ def revoke_device(*, actor: User, device: Device, request=None) -> Device:
             label=device.label,
             owner=device.owner.get_username(),
         )
+        # Keys it held are no longer used for new notes (ADR 010): the team makes a new one.
+        held = Team.objects.filter(keys__wrapped__device=device).distinct()
+        team_keys.retire_keys(held, actor=actor, why="device_revoked", request=request)
     return device

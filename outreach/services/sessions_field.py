@@ -158,7 +158,7 @@ def change_session(
     if done is not None:
         return DUPLICATE, session
     try:
-        validate_debrief(data)
+        validate_debrief(data, team=session.team)
     except RecordInvalid as exc:
         raise OpRejected(exc.reason, exc.errors) from None
     ending = op == "session.end"

@@ -7,6 +7,9 @@ import re
 import pytest
 from django.test import Client
 
+from outreach.rules.fields import PERSON_CODE_PATTERN
+from outreach.rules.sealed import NOTE_ENVELOPE_MAX_LENGTH, PSEUDONYM_LENGTH, PSEUDONYM_PATTERN
+
 pytestmark = pytest.mark.django_db
 
 
@@ -76,8 +79,10 @@ def test_the_schema_states_the_constraints_the_server_enforces():
     assert components["PushRequest"]["properties"]["operations"]["maxItems"] == 500
     contact = components["ContactData"]["properties"]
     code = contact["person_code"]["oneOf"][0]  # or "" (none)
-    assert (code["minLength"], code["maxLength"], code["pattern"]) == (2, 16, r"^[A-Z0-9][A-Z0-9-]{1,15}$")
-    assert contact["note"]["maxLength"] == 500
+    # A plain code (a team without a key yet) or its pseudonym (ADR 010).
+    assert (code["minLength"], code["maxLength"]) == (2, PSEUDONYM_LENGTH)
+    assert code["pattern"] == f"(?:{PERSON_CODE_PATTERN})|(?:{PSEUDONYM_PATTERN})"
+    assert contact["note"]["maxLength"] == NOTE_ENVELOPE_MAX_LENGTH
     assert set(components["ContactData"]["required"]) >= {"session", "occurred_at", "age_band", "gender"}
     assert "required" not in components["ContactChangeData"]
     assert set(components["ContactUpdateOperation"]["required"]) >= {"base_version", "client_updated_at"}

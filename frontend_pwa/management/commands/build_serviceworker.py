@@ -18,6 +18,8 @@ PAGES = ["/app/", "/manifest.json"]
 # Static files the shell loads (glob patterns): its stylesheet, its modules, the small icon.
 # The 512 px icons are for installers only and stay out of the first-load budget.
 PRECACHED_GLOBS = ["css/app.css", "js/**/*.js", "icons/icon-192.png"]
+# Loaded by the coordinator's desk pages, never by the shell (ADR 010): not in the field app's budget.
+NOT_PRECACHED = {"js/desk-notes.js"}
 BLOCK = re.compile(r"// BUILD:START\n.*?// BUILD:END\n", re.S)
 
 
@@ -25,7 +27,11 @@ def precached_files() -> list[Path]:
     """Every static file the worker precaches, in a stable order."""
     files: list[Path] = []
     for pattern in PRECACHED_GLOBS:
-        files += sorted(p for p in STATIC_DIR.glob(pattern) if p.is_file())
+        files += sorted(
+            p
+            for p in STATIC_DIR.glob(pattern)
+            if p.is_file() and p.relative_to(STATIC_DIR).as_posix() not in NOT_PRECACHED
+        )
     return files
 
 

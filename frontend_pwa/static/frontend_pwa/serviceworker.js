@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "26cc9868091e";
+const VERSION = "ac540629b499";
 const PRECACHE = [
   "/app/",
   "/manifest.json",
@@ -18,6 +18,8 @@ const PRECACHE = [
   "/static/frontend_pwa/js/db.js",
   "/static/frontend_pwa/js/i18n.js",
   "/static/frontend_pwa/js/identifier-rules.js",
+  "/static/frontend_pwa/js/key-sync.js",
+  "/static/frontend_pwa/js/keys.js",
   "/static/frontend_pwa/js/ledger.js",
   "/static/frontend_pwa/js/lock.js",
   "/static/frontend_pwa/js/notices.js",

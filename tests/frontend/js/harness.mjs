@@ -47,6 +47,11 @@ globalThis.fetch = async (path, init = {}) => {
     headers: init.headers || {},
     body: init.body ? JSON.parse(init.body) : null,
   };
+  // Team keys (ADR 010): a device of no team, so nothing is sealed; kept out of `requests`.
+  if (request.path.startsWith("/api/v1/keys/legacy")) return json(200, { contacts: [], sessions: [], converted: 0 });
+  if (request.path.startsWith("/api/v1/keys")) {
+    return json(200, { public_key: request.body?.public_key || "", teams: [], waiting: [], ...server.keys });
+  }
   server.requests.push(request);
   return server.handler(request);
 };
@@ -95,6 +100,7 @@ export async function freshPhone() {
   db.setKey(await crypto_.deriveKey("482915", crypto_.randomBytes(16), 10));
   await db.putMany([["state:token", "token-1"]]);
   server.requests = [];
+  server.keys = {};
   server.handler = (request) =>
     request.path.startsWith("/api/v1/sync/pull") ? pullPage() : createdAll(request);
   Object.assign(sync.state, {

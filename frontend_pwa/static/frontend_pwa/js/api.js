@@ -70,3 +70,22 @@ export function pull(token, cursor, limit = 500) {
   if (cursor) q.set("cursor", cursor);
   return call(`/api/v1/sync/pull?${q}`, { token });
 }
+
+/** The team keys wrapped for this device and the devices waiting for one (ADR 010). */
+export function keys(token) {
+  return call("/api/v1/keys", { token });
+}
+
+/** `body`: {public_key, new_keys, wraps}, each optional; answers as keys(). */
+export function sendKeys(token, body) {
+  return call("/api/v1/keys", { token, method: "POST", body });
+}
+
+/** Notes and codes typed before the team had a key, for this device to seal (ADR 010). */
+export function legacy(token) {
+  return call("/api/v1/keys/legacy", { token });
+}
+
+export function sendLegacy(token, body) {
+  return call("/api/v1/keys/legacy", { token, method: "POST", body });
+}

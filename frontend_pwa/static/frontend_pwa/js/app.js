@@ -53,9 +53,7 @@ export const app = {
   },
   /** Re-renders a screen that only shows data (never a form being filled in). */
   async refresh() {
-    const view = VIEWS[app.current];
-    const live = typeof view?.live === "function" ? view.live(app.params) : view?.live;
-    if (!isUnlocked() || !live) return;
+    if (!isUnlocked() || !currentIsLive()) return;
     await render({ refreshing: true });
   },
   async settings() {
@@ -107,6 +105,12 @@ function renderTabs() {
 
 let renderSeq = 0;
 
+/** Whether the current screen may be redrawn under the worker's fingers (see each view's `live`). */
+function currentIsLive() {
+  const view = VIEWS[app.current];
+  return Boolean(typeof view?.live === "function" ? view.live(app.params) : view?.live);
+}
+
 /**
  * Draws the current screen off-document, then shows it, unless a newer render started or the
  * lock state changed meanwhile: a screen with data must never appear over the lock screen.
@@ -135,6 +139,12 @@ async function render({ refreshing = false } = {}) {
     mount(staging, h("p", { class: "error", role: "alert" }, t("Something went wrong. Your records are safe.")));
   }
   if (seq !== renderSeq || isUnlocked() !== unlocked) return;
+  // A refresh drawn while the worker started typing (the data is read asynchronously) is dropped:
+  // swapping the screen now would wipe what was just typed, e.g. the sign-in-again form.
+  if (refreshing && !currentIsLive()) {
+    main.removeAttribute("aria-busy");
+    return;
+  }
   tabs.hidden = !chrome;
   hideButton.hidden = !chrome;
   if (chrome) renderTabs();

@@ -131,6 +131,11 @@ const FR = {
     "Un code personne compte 2 à 16 majuscules, chiffres ou tirets choisis par l'équipe — jamais un nom.",
   "Remove the identifier before saving ({kinds}): no phone number, e-mail, handle or link about a young person.":
     "Retirez l'identifiant avant d'enregistrer ({kinds}) : aucun numéro, e-mail, pseudo ou lien concernant un jeune.",
+  "Team key": "Clé de l'équipe",
+  "Held: notes and person codes leave encrypted.": "Reçue : notes et codes personne partent chiffrés.",
+  "Waiting for the team key: a teammate's phone shares it at its next sync. {n} records wait on this phone, encrypted.":
+    "En attente de la clé de l'équipe : le téléphone d'un·e collègue la partage à sa prochaine synchro. {n} fiches attendent sur ce téléphone, chiffrées.",
+  "Not known yet: sync once.": "Pas encore connue : synchronisez une fois.",
   "Contact saved.": "Contact enregistré.",
   "Correction saved.": "Correction enregistrée.",
   "This contact was changed on the server meanwhile.":
@@ -361,7 +366,7 @@ const FR = {
 
 const DICTIONARIES = { fr: FR };
 const SUPPORTED = ["fr", "en"];
-let current = (document.documentElement.lang || "fr").slice(0, 2);
+let current = (globalThis.document?.documentElement.lang || "fr").slice(0, 2); // Node tests: no document
 
 /**
  * The language to show: the worker's own choice on this phone, else their account's (set by an

@@ -192,11 +192,21 @@ export function settle(sent, results) {
   });
 }
 
-/** Flags an operation the server can never take as sent (over its size limit on its own). */
-export function refuse(op, reason) {
+/** Flags an operation the server can never take as sent (over its size limit on its own, or an
+ * identifier found before sealing its text: the server can no longer read it, ADR 010). */
+export function refuse(op, reason, errors = null) {
   return exclusive(async () => {
     const [now] = await getMany([PREFIX + op.id]);
-    if (now && now.rev === op.rev) await putMany([[PREFIX + op.id, { ...now, status: "rejected", reason, errors: null }]]);
+    if (now && now.rev === op.rev) await putMany([[PREFIX + op.id, { ...now, status: "rejected", reason, errors }]]);
+  });
+}
+
+/** Keeps the sealed form of an operation's data with it, for that revision only (a replay sends
+ * the same envelopes; an edit meanwhile is sealed anew). */
+export function attachSealed(op, sealed) {
+  return exclusive(async () => {
+    const [now] = await getMany([PREFIX + op.id]);
+    if (now && now.rev === op.rev) await putMany([[PREFIX + op.id, { ...now, sealed }]]);
   });
 }
 
@@ -205,7 +215,8 @@ export function importOps(ops) {
   return exclusive(async () => {
     const known = new Set((await all()).map((o) => o.id));
     const fresh = ops.filter((o) => o && o.id && o.uuid && o.op && !known.has(o.id));
-    if (fresh.length) await putMany(fresh.map((o) => [PREFIX + o.id, { ...o, status: "pending" }]));
+    // Sealed anew on this device: its team keys may differ from the exporting one's (ADR 010).
+    if (fresh.length) await putMany(fresh.map((o) => [PREFIX + o.id, { ...o, status: "pending", sealed: null }]));
     await noteSize();
     return fresh.length;
   });

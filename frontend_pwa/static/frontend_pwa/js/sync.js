@@ -5,6 +5,7 @@
 
 import * as api from "./api.js";
 import { bus, get, isStorageFull, isUnlocked, list, putMany } from "./db.js";
+import * as keySync from "./key-sync.js";
 import * as ledger from "./ledger.js";
 import * as outbox from "./outbox.js";
 
@@ -21,6 +22,7 @@ export const state = {
   lastError: null,
   nextAttemptAt: null,
   needsSignIn: false,
+  waitingForKey: 0, // operations held until a teammate's device shares the team key (ADR 010)
 };
 
 let retryTimer = null;
@@ -45,7 +47,7 @@ export function retryDelay(failures, retryAfterSeconds = null, random = Math.ran
 }
 
 function wire(o) {
-  const op = { op: o.op, uuid: o.uuid, client_updated_at: o.client_updated_at, data: o.data };
+  const op = { op: o.op, uuid: o.uuid, client_updated_at: o.client_updated_at, data: o.wire_data ?? o.data };
   if (o.base_version != null) op.base_version = o.base_version;
   if (o.op.endsWith(".create")) op.client_created_at = o.client_created_at;
   return op;
@@ -60,9 +62,10 @@ async function noteServerTime(answer) {
 async function pushAll(token) {
   let limit = MAX_BATCH;
   for (;;) {
-    const queued = await outbox.pending();
-    if (!queued.length) return;
-    const batch = queued.slice(0, limit);
+    const { ready, waiting } = await keySync.prepare(await outbox.pending());
+    state.waitingForKey = waiting;
+    if (!ready.length) return;
+    const batch = ready.slice(0, limit);
     let answer;
     try {
       // What the phone still holds, for the coordinator who may have to revoke it.
@@ -110,11 +113,13 @@ async function pullAll(token) {
         deletions.push(name);
       } else if (item.type === "session") {
         const local = await get(name);
-        writes.push([name, { ...(local || {}), ...item.data, local: local?.local || null }]);
+        const data = await keySync.openPulled("session", item.data, local);
+        writes.push([name, { ...(local || {}), ...data, local: local?.local || null }]);
       } else if (item.type === "contact") {
         const uuid = item.data.uuid || item.id;
         if (!pendingUuids.has(uuid)) {
-          writes.push([name, { uuid, data: item.data, version: item.data.version, synced: true }]);
+          const data = await keySync.openPulled("contact", item.data, await get(name));
+          writes.push([name, { uuid, data, version: item.data.version, synced: true }]);
         }
       } else {
         writes.push([name, { id: item.id, ...item.data }]); // hotspot/partner ids: integers, as in routes
@@ -171,6 +176,7 @@ export async function syncNow(reason = "manual") {
   emit();
   clearTimeout(retryTimer);
   try {
+    await keySync.exchange(token);
     await pushAll(token);
     await pullAll(token);
     state.failures = 0;

@@ -14,6 +14,7 @@ import { isStorageFull } from "../db.js";
 import { t } from "../i18n.js";
 import * as custom from "../custom-fields.js";
 import * as outbox from "../outbox.js";
+import { isPseudonym } from "../keys.js";
 import { findIdentifiers } from "../pii-check.js";
 import * as refs from "../refs.js";
 import * as store from "../store.js";
@@ -195,7 +196,9 @@ export async function render(root, app, params = {}) {
   const saveOnce = async () => {
     error.replaceChildren();
     const problems = [];
-    d.person_code = personCode.value.trim().toUpperCase();
+    // A code typed on another phone arrives as its pseudonym (ADR 010): kept as it is.
+    const typed = personCode.value.trim();
+    d.person_code = isPseudonym(typed) ? typed : typed.toUpperCase();
     d.note = note.value.trim();
     d.request_category = kind === "digital" ? requestCategory.value : "";
     if (!d.age_band) problems.push(t("Choose an age band."));
@@ -206,10 +209,11 @@ export async function render(root, app, params = {}) {
     for (const found of custom.problems(customDefs, d.custom_values, storedCustom)) {
       problems.push(custom.describe(found));
     }
-    if (d.person_code && !PERSON_CODE_PATTERN.test(d.person_code)) {
+    if (d.person_code && !isPseudonym(d.person_code) && !PERSON_CODE_PATTERN.test(d.person_code)) {
       problems.push(t("A person code is 2 to 16 capital letters, digits or dashes chosen by the team — never a name."));
     }
-    const flagged = [...new Set([...findIdentifiers(d.person_code), ...findIdentifiers(d.note)])];
+    const code = isPseudonym(d.person_code) ? "" : d.person_code;
+    const flagged = [...new Set([...findIdentifiers(code), ...findIdentifiers(d.note)])];
     if (flagged.length) {
       problems.push(
         t("Remove the identifier before saving ({kinds}): no phone number, e-mail, handle or link about a young person.", {

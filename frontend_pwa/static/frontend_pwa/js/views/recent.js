@@ -1,6 +1,7 @@
 // Recent contacts: what was logged, its sync state, and a way to correct it within the window.
 
 import { AGE_BANDS, GENDERS } from "../codes.js";
+import { isPseudonym } from "../keys.js";
 import { t } from "../i18n.js";
 import * as outbox from "../outbox.js";
 import * as refs from "../refs.js";
@@ -45,7 +46,7 @@ export async function render(root, app) {
                   "div",
                   {},
                   h("strong", {}, summary),
-                  h("div", { class: "muted" }, place, c.data.person_code ? ` · ${c.data.person_code}` : ""),
+                  h("div", { class: "muted" }, place, c.data.person_code ? ` · ${shortCode(c.data.person_code)}` : ""),
                   h("div", { class: `badge ${status}` }, t(STATUS[status])),
                 ),
                 h(
@@ -63,4 +64,9 @@ export async function render(root, app) {
         : h("p", { class: "muted" }, t("No contact recorded recently.")),
     ),
   );
+}
+
+/** A code typed on another phone is only known by its pseudonym: a short, stable mark of it. */
+function shortCode(code) {
+  return isPseudonym(code) ? `#${code.slice(4, 10)}` : code;
 }

@@ -17,8 +17,8 @@ export async function render(root, app) {
 }
 
 export function form(app) {
-  const username = h("input", { name: "username", autocomplete: "username", autocapitalize: "none" });
-  const password = h("input", { name: "password", type: "password", autocomplete: "current-password" });
+  const username = h("input", { name: "username", autocomplete: "username", autocapitalize: "none", required: true });
+  const password = h("input", { name: "password", type: "password", autocomplete: "current-password", required: true });
   const msg = h("p", { class: "error", role: "alert" });
   const submit = h("button", { type: "submit", class: "primary big" }, t("Sign in again"));
   return h(

@@ -45,6 +45,17 @@ export async function render(root, app) {
         })
       : t("Up to date as far as this phone knows.");
 
+  // ADR 010: notes leave sealed with the team key, which a teammate's device shares with this one.
+  const teamKeys = (await get("state:keys")) || {};
+  const holds = await Promise.all(Object.entries(teamKeys).map(([team, k]) => k.current_kid && get(`key:team:${team}:${k.current_kid}`)));
+  const keyState = !Object.keys(teamKeys).length ? "unknown" : holds.some(Boolean) ? "held" : "waiting";
+  const keyText =
+    keyState === "held"
+      ? t("Held: notes and person codes leave encrypted.")
+      : keyState === "waiting"
+        ? t("Waiting for the team key: a teammate's phone shares it at its next sync. {n} records wait on this phone, encrypted.", { n: s.waitingForKey })
+        : t("Not known yet: sync once.");
+
   const backupPin = h("input", { type: "password", inputmode: "numeric", name: "backup_pin", autocomplete: "off" });
   const importFile = h("input", { type: "file", name: "backup_file", accept: ".json,application/json" });
   const backupMsg = h("p", { role: "status", id: "backup-status" });
@@ -65,6 +76,8 @@ export async function render(root, app) {
         h("dd", { id: "last-sync" }, lastSuccess ? dateTime(lastSuccess) : t("never")),
         h("dt", {}, t("State")),
         h("dd", { id: "sync-state" }, status),
+        h("dt", {}, t("Team key")),
+        h("dd", { id: "team-key", "data-key-state": keyState }, keyText),
         h("dt", {}, t("Storage")),
         h(
           "dd",

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outreach', '0013_journal_record_events'),
+        ('outreach', '0014_team_keys'),
     ]
 
     operations = [
