@@ -126,9 +126,7 @@ def test_whole_catalogue_keeps_every_hidden_cell_k_wide(people):
         node = int(territory) if territory.isdigit() else territory
         start, end = span.split("-")
         published[(node, start, end, measure)] = None if key in protection.hidden else universe.values[key]
-    eq, ub = attacker.relations(
-        published, rows={2: [3, 4]}, pools=set(), months=[_code(m) for m in MONTHS]
-    )
+    eq, ub = attacker.relations(published, rows={2: [3, 4]}, pools=set(), months=[_code(m) for m in MONTHS])
     found = attacker.ranges(published, eq, ub)
     # Every hidden cell, zeros included (one the published zeros pin at 0 is published as 0).
     narrow = {k: r for k, r in found.items() if r[1] - r[0] < K - 1e-6}
