@@ -2,7 +2,7 @@
 
 For each hidden cell, the smallest and largest value consistent with everything published (the
 released values, every additive relation, every bound, all cells ≥ 0) are two linear programs
-(HiGHS through scipy). Counts are integers; the programs relax them to reals, which can only
+(HiGHS, through `highspy`: one model per component, only the objective changing between them). Counts are integers; the programs relax them to reals, which can only
 widen a range by less than one on each side — so the gate asks for a width of at least k on the
 relaxed range, and documents it (docs/privacy.md).
 
