@@ -112,7 +112,9 @@ def audit(
             rows.append(row)
     for plus, minus in inequalities:
         row = _row((*((p, 1.0) for p in plus), *((m, -1.0) for m in minus)), unknown, values, False)
-        if row[0] and any(c > 0 for c in row[0].values()):
+        # Σ c·x ≤ rhs with every c ≤ 0 and rhs ≥ 0 says nothing beyond x ≥ 0; with rhs < 0 it is a
+        # lower bound (a hidden total is at least a published part) and must be kept.
+        if row[0] and (any(c > 0 for c in row[0].values()) or row[1] < 0):
             rows.append(row)
     components = _Components(unknown)
     for coefficients, *_rest in rows:
