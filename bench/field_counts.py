@@ -16,17 +16,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import secrets
 import statistics
-import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.support import bench_teams, make_session, pg_argument, scratch_database, setup_django
 
 
 def main() -> None:
@@ -34,81 +32,27 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=10, help="batches of taps per session (default 10)")
     parser.add_argument("--batch", type=int, default=500, help="operations per batch (default 500)")
     parser.add_argument("--slots", type=int, default=200, help="slot saves (default 200, one batch)")
-    parser.add_argument(
-        "--pg",
-        default="postgres://{}@{}:{}".format(
-            os.environ.get("PGUSER", "postgres"),
-            os.environ.get("PGHOST", "127.0.0.1"),
-            os.environ.get("PGPORT", "5432"),
-        ),
-        help="PostgreSQL server URL without a database name",
-    )
+    pg_argument(parser)
     args = parser.parse_args()
-
-    import psycopg
-
-    db_name = f"maraude_counts_bench_{os.getpid()}"
-    with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{db_name}"')
-    try:
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"{args.pg}/{db_name}",
-            "DEBUG": "true",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-        }
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True
-        )
-        os.environ.update({**env, "DJANGO_SETTINGS_MODULE": "maraude.settings"})
-        import django
-
-        django.setup()
+    with scratch_database(args.pg, "maraude_counts_bench") as url:
+        setup_django(url)
         run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
 
 
 def run(args) -> None:
     from django.utils import timezone
 
-    from outreach.choices import OrganisationKind, Role, SessionKind, SessionStatus, TerritoryLevel
-    from outreach.models import (
-        ActivityRollup,
-        Organisation,
-        OutreachSession,
-        TallyMark,
-        Team,
-        Territory,
-        User,
-    )
+    from outreach.choices import SessionKind, SessionStatus
+    from outreach.models import ActivityRollup, OutreachSession, TallyMark
     from outreach.services.sync_push import push
-    from outreach.timebands import service_date
 
-    org = Organisation.objects.create(name="Bench", kind=OrganisationKind.OUTREACH)
-    nord = Territory.objects.get(level=TerritoryLevel.DEPARTEMENT, code="59")
-    team = Team.objects.create(organisation=org, name="Nuit")
-    team.territories.set([nord])
-    worker = User.objects.create(username="bench", role=Role.WORKER, organisation=org, team=team)
+    (bench,) = bench_teams(1)
+    team, worker = bench.team, bench.worker
     now = timezone.now()
     start = now - dt.timedelta(hours=3)
 
     def session(kind: str, status: str) -> OutreachSession:
-        return OutreachSession.objects.create(
-            team=team,
-            kind=kind,
-            territory=nord,
-            status=status,
-            planned_start=start,
-            planned_end=now,
-            started_at=start,
-            ended_at=now if status == SessionStatus.DONE else None,
-            service_date=service_date(start, team.day_boundary_hour),
-        )
+        return make_session(team, kind=kind, status=status, start=start, end=now)
 
     ages, genders = ["13_14", "15_17", "18_21", "unknown"], ["girl", "boy", "unknown"]
 

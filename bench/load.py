@@ -39,6 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.support import pg_argument, scratch_database  # noqa: E402
 from tests.deploy.phone import (  # noqa: E402
     PULL,
     PUSH,
@@ -267,21 +268,12 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=0.5, help="mean seconds between a phone's syncs")
     parser.add_argument("--team-size", type=int, default=3, help="phones per team (sharing a session)")
     parser.add_argument("--clients", type=int, default=2, help="client processes driving the phones")
-    parser.add_argument(
-        "--pg",
-        default="postgres://{}@{}:{}".format(
-            os.environ.get("PGUSER", "postgres"),
-            os.environ.get("PGHOST", "127.0.0.1"),
-            os.environ.get("PGPORT", "5432"),
-        ),
-        help="PostgreSQL server URL without a database name",
-    )
+    pg_argument(parser)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/5", help="Redis URL (keys are prefixed)")
     args = parser.parse_args()
 
     import json
 
-    import psycopg
     import redis
 
     # This process only reads the static files' list (collected_static); the servers get their
@@ -293,61 +285,57 @@ def main() -> None:
     from tests.deploy.server import GunicornServer, NginxServer, collected_static
     from tests.deploy.support import manage
 
-    name, prefix = f"maraude_load_{os.getpid()}", f"bench-load-{os.getpid()}"
-    database_url = f"{args.pg}/{name}"
-    with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+    prefix = f"bench-load-{os.getpid()}"
     servers: list[GunicornServer] = []
     nginx = None
     tmp = Path(tempfile.mkdtemp(prefix="maraude-load-"))  # logs and nginx's files, removed at the end
-    try:
-        env = {
-            "DEBUG": "false",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "DATABASE_URL": database_url,
-            "REDIS_URL": args.redis,
-            "CACHE_KEY_PREFIX": prefix,
-            "REAL_IP_HEADER": "X-Real-IP",
-            "LOG_LEVEL": "WARNING",
-        }
-        manage("migrate", "--no-input", "-v0", env=env)
-        out = manage(
-            "shell", "-v0", "-c", SETUP.format(phones=args.phones, team_size=args.team_size), env=env
-        )
-        specs = [PhoneSpec(**s) for s in json.loads(out.stdout.split("SPECS", 1)[1])]
-        env["STATIC_ROOT"] = str(collected_static(env))
-        for n in range(args.servers):
-            server = GunicornServer(env, tmp / f"gunicorn-{n}.log", workers=args.workers)
-            servers.append(server.start())
-        (tmp / "nginx").mkdir()
-        nginx = NginxServer(
-            tmp / "nginx", [f"127.0.0.1:{s.port}" for s in servers], connections=4 * args.phones + 64
-        ).start()
-        workers = sum(len(s.wait_for_workers()) for s in servers)
-        warm_up(nginx.https_port, specs, 2 * workers)
+    with scratch_database(args.pg, "maraude_load", migrate=False) as database_url:
+        try:
+            env = {
+                "DEBUG": "false",
+                "SECRET_KEY": secrets.token_urlsafe(50),
+                "ALLOWED_HOSTS": "127.0.0.1",
+                "DATABASE_URL": database_url,
+                "REDIS_URL": args.redis,
+                "CACHE_KEY_PREFIX": prefix,
+                "REAL_IP_HEADER": "X-Real-IP",
+                "LOG_LEVEL": "WARNING",
+            }
+            manage("migrate", "--no-input", "-v0", env=env)
+            out = manage(
+                "shell", "-v0", "-c", SETUP.format(phones=args.phones, team_size=args.team_size), env=env
+            )
+            specs = [PhoneSpec(**s) for s in json.loads(out.stdout.split("SPECS", 1)[1])]
+            env["STATIC_ROOT"] = str(collected_static(env))
+            for n in range(args.servers):
+                server = GunicornServer(env, tmp / f"gunicorn-{n}.log", workers=args.workers)
+                servers.append(server.start())
+            (tmp / "nginx").mkdir()
+            nginx = NginxServer(
+                tmp / "nginx", [f"127.0.0.1:{s.port}" for s in servers], connections=4 * args.phones + 64
+            ).start()
+            workers = sum(len(s.wait_for_workers()) for s in servers)
+            warm_up(nginx.https_port, specs, 2 * workers)
 
-        groups = [specs[k :: args.clients] for k in range(args.clients)]
-        began = time.perf_counter()
-        with ProcessPoolExecutor(args.clients) as pool:
-            futures = [
-                pool.submit(run_group, group, nginx.https_port, args.seconds, args.think, k)
-                for k, group in enumerate(groups)
-            ]
-            results = [r for f in futures for r in f.result()]
-        elapsed = time.perf_counter() - began
-        failures = check(database_url, results)
-    finally:
-        if nginx:
-            nginx.stop()
-        for server in servers:
-            server.stop()
-        with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cache = redis.Redis.from_url(args.redis)
-        for key in cache.scan_iter(match=f"{prefix}:*", count=500):
-            cache.delete(key)
-        shutil.rmtree(tmp, ignore_errors=True)
+            groups = [specs[k :: args.clients] for k in range(args.clients)]
+            began = time.perf_counter()
+            with ProcessPoolExecutor(args.clients) as pool:
+                futures = [
+                    pool.submit(run_group, group, nginx.https_port, args.seconds, args.think, k)
+                    for k, group in enumerate(groups)
+                ]
+                results = [r for f in futures for r in f.result()]
+            elapsed = time.perf_counter() - began
+            failures = check(database_url, results)
+        finally:
+            if nginx:
+                nginx.stop()
+            for server in servers:
+                server.stop()
+            cache = redis.Redis.from_url(args.redis)
+            for key in cache.scan_iter(match=f"{prefix}:*", count=500):
+                cache.delete(key)
+            shutil.rmtree(tmp, ignore_errors=True)
 
     statuses = sum((r.statuses for r in results), Counter())
     answers = sum((r.answers for r in results), Counter())

@@ -3,11 +3,13 @@
 Creates a fresh PostgreSQL database (and drops it at the end), migrates it, starts the app with
 gunicorn on a free loopback port, enrols one device per team, pushes N contacts in batches (each
 batch one team's night, so each push also refreshes that night's report roll-ups), then inserts the
-same rows (contacts and their concern/action links) with psycopg COPY, and prints both rates.
+same rows (contacts and their concern/action links) with psycopg COPY, and prints both rates and
+their ratio. Every gunicorn worker is warmed up (its first request imports the URLs) first.
 
     .venv/bin/python bench/sync_ingest.py                 # 50,000 contacts, 100 team-nights
     .venv/bin/python bench/sync_ingest.py -n 5000 --workers 2 --clients 2
     .venv/bin/python bench/sync_ingest.py --teams 1       # worst case: one huge night
+    .venv/bin/python bench/sync_ingest.py -n 5500 --profile 40   # in process, under cProfile
 
 Needs PostgreSQL (PGHOST/PGPORT/PGUSER or --pg postgres://user@host:port).
 """
@@ -15,12 +17,11 @@ Needs PostgreSQL (PGHOST/PGPORT/PGUSER or --pg postgres://user@host:port).
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime as dt
 import http.client
 import json
-import os
-import secrets
-import socket
+import pstats
 import subprocess
 import sys
 import threading
@@ -28,30 +29,22 @@ import time
 import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.deploy.phone import contact_create  # noqa: E402
+from bench.support import (
+    ROOT,
+    app_env,
+    bench_teams,
+    free_port,
+    pg_argument,
+    scratch_database,
+    setup_django,
+    wait_for,
+)
+from tests.deploy.phone import contact_create
 
 # Issue 12: a push, with all its checks, at most this many times slower than a raw COPY.
 TARGET_RATIO = 4
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"the app did not open port {port} within {timeout}s")
 
 
 def call(conn: http.client.HTTPConnection, method: str, path: str, body=None, token=None):
@@ -84,105 +77,122 @@ def main() -> None:
         "each push refreshes its team-night's report roll-ups, so --teams 1 is the worst case",
     )
     parser.add_argument(
-        "--pg",
-        default="postgres://{}@{}:{}".format(
-            os.environ.get("PGUSER", "postgres"),
-            os.environ.get("PGHOST", "127.0.0.1"),
-            os.environ.get("PGPORT", "5432"),
-        ),
-        help="PostgreSQL server URL without a database name",
+        "--profile",
+        metavar="N",
+        type=int,
+        default=0,
+        help="instead: push in this process (Django's test client, no gunicorn) under cProfile and "
+        "print the N costliest functions",
     )
+    pg_argument(parser)
     args = parser.parse_args()
 
-    import psycopg
-
-    db_name = f"maraude_sync_bench_{os.getpid()}"
-    admin_url = f"{args.pg}/postgres"
-    db_url = f"{args.pg}/{db_name}"
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{db_name}"')
-    server = None
-    try:
-        env = {
-            **os.environ,
-            "DATABASE_URL": db_url,
-            "DEBUG": "false",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "false",
-            "LOG_LEVEL": "WARNING",
-            "STATIC_ROOT": str(ROOT / "var" / "bench-static"),
-        }
-        (ROOT / "var" / "bench-static").mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True
-        )
-        os.environ.update(
-            {"DATABASE_URL": db_url, "DEBUG": "true", "DJANGO_SETTINGS_MODULE": "maraude.settings"}
-        )
-        import django
-
-        django.setup()
-        from django.utils import timezone
-
-        from outreach.choices import OrganisationKind, Role, SessionKind, TerritoryLevel
-        from outreach.models import Organisation, OutreachSession, Team, Territory, User
-        from outreach.services.devices import enrol_device
-        from outreach.timebands import service_date
-
-        org = Organisation.objects.create(name="Bench", kind=OrganisationKind.OUTREACH)
-        nord = Territory.objects.get(level=TerritoryLevel.DEPARTEMENT, code="59")
-        start = timezone.now() - dt.timedelta(hours=3)
-        sessions, tokens = [], []
-        for t in range(args.teams):
-            team = Team.objects.create(organisation=org, name=f"Nuit {t}")
-            team.territories.set([nord])
-            user = User.objects.create(username=f"bench{t}", role=Role.WORKER, organisation=org, team=team)
-            sessions.append(
-                OutreachSession.objects.create(
-                    team=team,
-                    kind=SessionKind.STREET,
-                    status="under_way",
-                    territory=nord,
-                    planned_start=start,
-                    planned_end=start + dt.timedelta(hours=6),
-                    started_at=start,
-                    service_date=service_date(start),
-                )
-            )
-            # Devices are enrolled in-process: the enrolment endpoint is rate-limited per address.
-            tokens.append(enrol_device(user=user, label=f"bench {t}")[1])
+    with scratch_database(args.pg, "maraude_sync_bench") as db_url:
+        setup_django(db_url)
         from django.db import connection
 
+        from outreach.services.devices import enrol_device
+
+        teams = bench_teams(args.teams)
+        sessions = [t.session for t in teams]
+        # Devices are enrolled in-process: the enrolment endpoint is rate-limited per address.
+        tokens = [enrol_device(user=t.worker, label=f"bench {k}")[1] for k, t in enumerate(teams)]
         connection.close()
+        if args.profile:
+            profile(args, sessions, tokens)
+            return
+        run(args, db_url, sessions, tokens)
 
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "maraude.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(args.workers),
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        wait_for(port)
 
-        moment = timezone.now() - dt.timedelta(minutes=5)
-        # Batch b belongs to team b % teams: a phone pushes its own team's night.
-        n_batches = -(-args.n // args.batch)
-        batches = [
-            [
-                make_contact(str(sessions[b % args.teams].uuid), moment, i)
-                for i in range(b * args.batch, min(args.n, (b + 1) * args.batch))
-            ]
-            for b in range(n_batches)
+def batches_of(args, sessions) -> list[list[dict]]:
+    """Batch b belongs to team b % teams: a phone pushes its own team's night."""
+    from django.utils import timezone
+
+    moment = timezone.now() - dt.timedelta(minutes=5)
+    n_batches = -(-args.n // args.batch)
+    return [
+        [
+            make_contact(str(sessions[b % args.teams].uuid), moment, i)
+            for i in range(b * args.batch, min(args.n, (b + 1) * args.batch))
         ]
+        for b in range(n_batches)
+    ]
+
+
+def warm_up(port: int, tokens: list[str], requests: int) -> None:
+    """Every worker imports its URLs and views and opens its connection before the clock starts."""
+
+    def pull(token: str) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        call(conn, "GET", "/api/v1/sync/pull?limit=1", token=token)
+        conn.close()
+
+    threads = [threading.Thread(target=pull, args=(tokens[i % len(tokens)],)) for i in range(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def profile(args, sessions, tokens) -> None:
+    """The pushes in this process, through the whole Django stack, under cProfile."""
+    from django.test import Client
+
+    client = Client()
+    batches = batches_of(args, sessions)
+    profiler = cProfile.Profile()
+    began = time.perf_counter()
+    for b, batch in enumerate(batches):
+        if b == 1:  # the first push imports the URLs and views: leave it out
+            began = time.perf_counter()
+        if b:
+            profiler.enable()
+        answer = client.post(
+            "/api/v1/sync/push",
+            json.dumps({"operations": batch}),
+            content_type="application/json",
+            headers={"authorization": f"Device {tokens[b % args.teams]}"},
+            HTTP_HOST="127.0.0.1",
+        )
+        profiler.disable()
+        assert answer.status_code == 200, answer.content[:500]
+        assert {r["status"] for r in answer.json()["results"]} == {"created"}, answer.content[:500]
+    elapsed = time.perf_counter() - began
+    pushed = args.n - len(batches[0])
+    print(f"in-process push: {pushed / elapsed:,.0f} contacts/s (under cProfile, first batch left out)")
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats("maraude|outreach|api/", args.profile)
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(args.profile)
+
+
+def run(args, db_url: str, sessions, tokens) -> None:
+
+    env = app_env(
+        db_url,
+        DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="false",
+        LOG_LEVEL="WARNING",
+        STATIC_ROOT=str(ROOT / "var" / "bench-static"),
+    )
+    (ROOT / "var" / "bench-static").mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "maraude.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        wait_for(port)
+        batches = batches_of(args, sessions)
         ops = [op for batch in batches for op in batch]
         counts: dict[str, int] = {}
         lock = threading.Lock()
@@ -198,6 +208,7 @@ def main() -> None:
                         counts[result["status"]] = counts.get(result["status"], 0) + 1
             conn.close()
 
+        warm_up(port, tokens, 2 * args.workers)
         began = time.perf_counter()
         threads = [threading.Thread(target=pusher, args=(k,)) for k in range(args.clients)]
         for thread in threads:
@@ -206,97 +217,96 @@ def main() -> None:
             thread.join()
         http_seconds = time.perf_counter() - began
         assert counts == {"created": args.n}, counts
-
-        # The same rows, straight into the tables with COPY.
-        with psycopg.connect(db_url) as pg:
-            row = pg.execute(
-                "SELECT session_id, team_id, kind, author_id, territory_id, service_date, hour_band "
-                "FROM outreach_contact LIMIT 1"
-            ).fetchone()
-            session_id, team_id, kind, author_id, territory_id, sdate, hband = row
-            concern_ids = dict(pg.execute("SELECT code, id FROM outreach_concern").fetchall())
-            action_ids = dict(pg.execute("SELECT code, id FROM outreach_action").fetchall())
-            began = time.perf_counter()
-            ids = [
-                r[0]
-                for r in pg.execute(
-                    "SELECT nextval(pg_get_serial_sequence('outreach_contact', 'id')) "
-                    "FROM generate_series(1, %s)",
-                    [args.n],
-                )
-            ]
-            now = dt.datetime.now(dt.UTC)
-            columns = (
-                "id, uuid, session_id, team_id, kind, author_id, occurred_at, service_date, hour_band, "
-                "territory_id, request_category, level, person_code, age_band, gender, "
-                "is_first_contact, known_to_child_welfare, note, client_created_at, "
-                "client_updated_at, received_at, updated_at, clock_flagged, version"
-            )
-            with pg.cursor() as cur:
-                with cur.copy(f"COPY outreach_contact ({columns}) FROM STDIN") as copy:
-                    for pk, op in zip(ids, ops, strict=True):
-                        d = op["data"]
-                        when = dt.datetime.fromisoformat(d["occurred_at"])
-                        copy.write_row(
-                            (
-                                pk,
-                                uuid.uuid4(),
-                                session_id,
-                                team_id,
-                                kind,
-                                author_id,
-                                when,
-                                sdate,
-                                hband,
-                                territory_id,
-                                "",
-                                d["level"],
-                                "",
-                                d["age_band"],
-                                d["gender"],
-                                d["is_first_contact"],
-                                "unknown",
-                                "",
-                                when,
-                                when,
-                                now,
-                                now,
-                                False,
-                                1,
-                            )
-                        )
-                with cur.copy("COPY outreach_contact_concerns (contact_id, concern_id) FROM STDIN") as copy:
-                    for pk, op in zip(ids, ops, strict=True):
-                        for code in op["data"]["concerns"]:
-                            copy.write_row((pk, concern_ids[code]))
-                with cur.copy("COPY outreach_contact_actions (contact_id, action_id) FROM STDIN") as copy:
-                    for pk, op in zip(ids, ops, strict=True):
-                        for code in op["data"]["actions"]:
-                            copy.write_row((pk, action_ids[code]))
-            pg.commit()
-            copy_seconds = time.perf_counter() - began
-
-        http_rate, copy_rate = args.n / http_seconds, args.n / copy_seconds
-        print(
-            f"contacts: {args.n:,} · batches of {args.batch} · "
-            f"gunicorn workers: {args.workers} · clients: {args.clients} · team-nights: {args.teams}"
-        )
-        print(f"HTTP push : {http_seconds:8.2f} s  {http_rate:10,.0f} contacts/s")
-        print(f"COPY      : {copy_seconds:8.2f} s  {copy_rate:10,.0f} contacts/s")
-        ratio = copy_rate / http_rate
-        print(f"ratio COPY/push: {ratio:.1f}× (target: at most {TARGET_RATIO}×, with every check on)")
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(30)
-        try:
-            from django.db import connections
+        server.terminate()
+        server.wait(30)
+    copy_seconds = copy_rows(db_url, ops)
 
-            connections.close_all()
-        except Exception:  # noqa: S110 — Django may not be set up yet
-            pass
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+    http_rate, copy_rate = args.n / http_seconds, args.n / copy_seconds
+    print(
+        f"contacts: {args.n:,} · batches of {args.batch} · "
+        f"gunicorn workers: {args.workers} · clients: {args.clients} · team-nights: {args.teams}"
+    )
+    print(f"HTTP push : {http_seconds:8.2f} s  {http_rate:10,.0f} contacts/s")
+    print(f"COPY      : {copy_seconds:8.2f} s  {copy_rate:10,.0f} contacts/s")
+    ratio = copy_rate / http_rate
+    print(f"ratio COPY/push: {ratio:.1f}× (target: at most {TARGET_RATIO}×, with every check on)")
+
+
+def copy_rows(db_url: str, ops: list[dict]) -> float:
+    """The same rows (contacts and their concern/action links) straight into the tables with
+    COPY; returns the seconds it took."""
+    import psycopg
+
+    with psycopg.connect(db_url) as pg:
+        row = pg.execute(
+            "SELECT session_id, team_id, kind, author_id, territory_id, service_date, hour_band "
+            "FROM outreach_contact LIMIT 1"
+        ).fetchone()
+        session_id, team_id, kind, author_id, territory_id, sdate, hband = row
+        concern_ids = dict(pg.execute("SELECT code, id FROM outreach_concern").fetchall())
+        action_ids = dict(pg.execute("SELECT code, id FROM outreach_action").fetchall())
+        began = time.perf_counter()
+        ids = [
+            r[0]
+            for r in pg.execute(
+                "SELECT nextval(pg_get_serial_sequence('outreach_contact', 'id')) "
+                "FROM generate_series(1, %s)",
+                [len(ops)],
+            )
+        ]
+        now = dt.datetime.now(dt.UTC)
+        columns = (
+            "id, uuid, session_id, team_id, kind, author_id, occurred_at, service_date, hour_band, "
+            "territory_id, request_category, level, person_code, age_band, gender, "
+            "is_first_contact, known_to_child_welfare, note, custom_values, client_created_at, "
+            "client_updated_at, received_at, updated_at, clock_flagged, version, create_digest"
+        )
+        with pg.cursor() as cur:
+            with cur.copy(f"COPY outreach_contact ({columns}) FROM STDIN") as copy:
+                for pk, op in zip(ids, ops, strict=True):
+                    d = op["data"]
+                    when = dt.datetime.fromisoformat(d["occurred_at"])
+                    copy.write_row(
+                        (
+                            pk,
+                            uuid.uuid4(),
+                            session_id,
+                            team_id,
+                            kind,
+                            author_id,
+                            when,
+                            sdate,
+                            hband,
+                            territory_id,
+                            "",
+                            d["level"],
+                            "",
+                            d["age_band"],
+                            d["gender"],
+                            d["is_first_contact"],
+                            "unknown",
+                            "",
+                            "{}",
+                            when,
+                            when,
+                            now,
+                            now,
+                            False,
+                            1,
+                            "",
+                        )
+                    )
+            with cur.copy("COPY outreach_contact_concerns (contact_id, concern_id) FROM STDIN") as copy:
+                for pk, op in zip(ids, ops, strict=True):
+                    for code in op["data"]["concerns"]:
+                        copy.write_row((pk, concern_ids[code]))
+            with cur.copy("COPY outreach_contact_actions (contact_id, action_id) FROM STDIN") as copy:
+                for pk, op in zip(ids, ops, strict=True):
+                    for code in op["data"]["actions"]:
+                        copy.write_row((pk, action_ids[code]))
+        pg.commit()
+        return time.perf_counter() - began
 
 
 if __name__ == "__main__":

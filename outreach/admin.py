@@ -7,24 +7,21 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from outreach.admin_sessions import OutreachSessionAdmin  # noqa: F401 (registers it)
 from outreach.models import (
     Action,
     Concern,
     Contact,
     CustomField,
     CustomFieldChoice,
-    DigitalSlot,
     FundingAgreement,
     Hotspot,
     JournalEntry,
     Organisation,
-    OutreachSession,
     PartnerService,
     PlatformCategory,
     ReleasedTable,
     ReleaseSnapshot,
-    RouteStop,
-    SessionTally,
     Team,
     Territory,
 )
@@ -158,45 +155,6 @@ class PartnerServiceAdmin(admin.ModelAdmin):
     search_fields = ["name", "structure_name", "territory__name", "source_id"]
     autocomplete_fields = ["organisation", "territory"]
     list_select_related = ["territory"]
-
-
-class RouteStopInline(admin.TabularInline):
-    model = RouteStop
-    extra = 0
-    autocomplete_fields = ["hotspot"]
-
-
-class DigitalSlotInline(admin.TabularInline):
-    model = DigitalSlot
-    extra = 0
-
-
-class SessionTallyInline(admin.TabularInline):
-    model = SessionTally
-    extra = 0
-
-
-@admin.register(OutreachSession)
-class OutreachSessionAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "team", "kind", "status", "territory", "planned_start"]
-    list_filter = ["kind", "status", "team__organisation"]
-    search_fields = ["title", "team__name", "uuid"]
-    date_hierarchy = "service_date"
-    autocomplete_fields = ["team", "territory", "members"]
-    list_select_related = ["team__organisation", "territory"]
-    # custom_values: written only through the services, which check them against the definitions.
-    readonly_fields = [
-        "uuid",
-        "service_date",
-        "version",
-        "created_by",
-        "created_at",
-        "updated_at",
-        "custom_values",
-    ]
-    # The debrief's notable events are the team's own words (docs/privacy.md): not shown here.
-    exclude = ["debrief_notes"]
-    inlines = [RouteStopInline, DigitalSlotInline, SessionTallyInline]
 
 
 class ContactAdminForm(forms.ModelForm):

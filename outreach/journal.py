@@ -167,6 +167,18 @@ def log_contact_corrected(*, actor, contact, fields: list[str], request=None, **
     )
 
 
+def log_session_corrected(*, actor, session, fields: list[str], request=None) -> JournalEntry:
+    """A staff correction of a session (the admin): which fields, never their values."""
+    return _write(
+        Event.SESSION_CORRECTED,
+        actor=actor,
+        request=request,
+        target=str(session.uuid),
+        fields=fields,
+        version=session.version,
+    )
+
+
 def log_hotspot_saved(*, actor, hotspot, created: bool, fields: list[str], request=None) -> JournalEntry:
     return _write(
         Event.HOTSPOT_SAVED,

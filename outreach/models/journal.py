@@ -46,6 +46,7 @@ class JournalEvent(models.TextChoices):
     PASSWORD_CHANGED = "password_changed", _("Password changed")
     DIRECTORY_IMPORT = "directory_import", _("Partner directory import")
     CONTACT_CORRECTED = "contact_corrected", _("Contact corrected outside the field app")
+    SESSION_CORRECTED = "session_corrected", _("Session corrected outside the field app")
     HOTSPOT_SAVED = "hotspot_saved", _("Hotspot created or changed")
     PARTNER_SAVED = "partner_saved", _("Partner service created or changed")
     CUSTOM_FIELD_CHANGED = "custom_field_changed", _("Organisation field changed")

@@ -39,29 +39,39 @@ def add_session_cells(cells: Counter, sessions, keys: list[str]) -> None:
     _add_cells(cells, sessions, keys, CustomFieldTarget.DEBRIEF)
 
 
+def counted_kinds(target: str) -> dict[int, str]:
+    """{field id: kind} of the counted fields of `target` (every organisation's)."""
+    return dict(CustomField.objects.filter(target=target, kind__in=COUNTED_KINDS).values_list("id", "kind"))
+
+
+def answers_of(values, kinds: dict[int, str]):
+    """(dimension, answer) of each counted answer in one record's `custom_values`."""
+    if not isinstance(values, dict):
+        return
+    for key, value in values.items():
+        kind = kinds.get(int(key)) if str(key).isdigit() else None
+        if kind is None:
+            continue
+        if kind == CustomFieldKind.YES_NO:
+            answers = ["yes" if value else "no"] if isinstance(value, bool) else []
+        elif kind == CustomFieldKind.CHOICE:
+            answers = [value] if isinstance(value, str) else []
+        else:
+            answers = [code for code in value if isinstance(code, str)] if isinstance(value, list) else []
+        for answer in answers:
+            yield dimension(key), answer[:50]
+
+
 def _add_cells(cells: Counter, records, keys: list[str], target: str) -> None:
-    kinds = dict(CustomField.objects.filter(target=target, kind__in=COUNTED_KINDS).values_list("id", "kind"))
+    kinds = counted_kinds(target)
     if not kinds:
         return
     # Grouped in the database: records with the same answers come as one row with their count.
     rows = records.exclude(custom_values={}).values(*keys, "custom_values").annotate(n=Count("id"))
     for row in rows:
-        values = row["custom_values"]
-        if not isinstance(values, dict):
-            continue
         base = tuple(row[k] for k in keys)
-        for key, value in values.items():
-            kind = kinds.get(int(key)) if str(key).isdigit() else None
-            if kind is None:
-                continue
-            if kind == CustomFieldKind.YES_NO:
-                answers = ["yes" if value else "no"] if isinstance(value, bool) else []
-            elif kind == CustomFieldKind.CHOICE:
-                answers = [value] if isinstance(value, str) else []
-            else:
-                answers = [code for code in value if isinstance(code, str)] if isinstance(value, list) else []
-            for answer in answers:
-                cells[(*base, dimension(key), answer[:50])] += row["n"]
+        for name, answer in answers_of(row["custom_values"], kinds):
+            cells[(*base, name, answer)] += row["n"]
 
 
 def report_fields(

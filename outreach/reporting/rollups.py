@@ -7,7 +7,9 @@ rebuilt roll-up equals the incremental one by construction (and a property test 
 
 Entry points:
 * `contacts_changed(contact_ids)`: call after contacts were created, updated (including their
-  concerns, actions and orientations), moved to another team or date, or deleted.
+  concerns, actions and orientations), moved to another team or date, or deleted. Contacts the
+  roll-ups never counted are added to their bucket's cells rather than recounting it
+  (rollup_delta.py: the ledger says which are counted).
 * `sessions_changed(session_ids)`: the same for sessions, their tallies and digital slots.
 * `refresh_buckets(buckets)`: when the caller already knows the (team_id, service_date) pairs.
 * `rebuild_all()`: the `rebuild_rollups` management command.
@@ -39,22 +41,14 @@ from outreach.models import (
     TallyMark,
     Team,
 )
-from outreach.reporting import custom_fields
+from outreach.reporting import contact_cells, custom_fields
 
 Bucket = tuple[int, dt.date]
 # (team_id, organisation_id, service_date, territory_id, kind, dimension, value)
 CellKey = tuple[int, int, dt.date, int, str, str, str]
 
 # Single-valued contact fields counted per value: dimension -> field.
-CONTACT_FIELDS = {
-    "level": "level",
-    "age_band": "age_band",
-    "gender": "gender",
-    "known_ase": "known_to_child_welfare",
-    "hour_band": "hour_band",
-    "platform": "platform__code",
-    "request": "request_category",
-}
+CONTACT_FIELDS = contact_cells.FIELDS
 BATCH = 300  # buckets per query, well under every database's parameter limit
 
 
@@ -88,11 +82,13 @@ def _add(counts: Counter, rows, prefix: str, dimension: str, value_field: str | 
 def compute_contact_cells(where: Q, *, few: bool = False) -> tuple[Counter, Counter]:
     """Roll-up cells and person cells for the contacts matching `where` (a filter on Contact).
 
-    With `few` (a handful of buckets), the link tables (concerns, actions, orientations) are read
-    by contact id through their index and grouped in Python; otherwise grouped in the database.
+    With `few` (a handful of buckets), the rows are read and counted in Python
+    (outreach/reporting/contact_cells.py); otherwise grouped in the database.
     """
-    cells: Counter = Counter()
     contacts = Contact.objects.filter(where).order_by()
+    if few:
+        return contact_cells.count(contacts)
+    cells: Counter = Counter()
     keys = _key_fields()
     _add(cells, contacts.values(*keys).annotate(n=Count("id")), "", "contacts", None)
     first = contacts.filter(is_first_contact=True, level="exchange")
@@ -103,11 +99,7 @@ def compute_contact_cells(where: Q, *, few: bool = False) -> tuple[Counter, Coun
         rows = contacts.values(*keys, field).annotate(n=Count("id"))
         _add(cells, rows, "", dimension, field)
     custom_fields.add_contact_cells(cells, contacts, keys)
-
-    if few:
-        _add_links_by_id(cells, contacts)
-    else:
-        _add_links_by_join(cells, where)
+    _add_links_by_join(cells, where)
 
     persons: Counter = Counter()
     coded = contacts.exclude(person_code="").values(*keys, "person_code").annotate(n=Count("id"))
@@ -131,29 +123,6 @@ def _add_links_by_join(cells: Counter, where: Q) -> None:
     _add(cells, rows, "contact__", "orientation", "partner__category")
     rows = orientations.values(*ckeys).annotate(n=Count("contact_id", distinct=True))
     _add(cells, rows, "contact__", "oriented", None)
-
-
-def _add_links_by_id(cells: Counter, contacts) -> None:
-    """The same, for a few buckets: link rows read by contact id (their index), grouped here."""
-    keys = {row[0]: row[1:] for row in contacts.values_list("id", *_key_fields())}
-    ids = list(keys)
-    for start in range(0, len(ids), 2000):
-        chunk = ids[start : start + 2000]
-        for dimension, through, field in (
-            ("concern", Contact.concerns.through, "concern__code"),
-            ("action", Contact.actions.through, "action__code"),
-        ):
-            for contact_id, code in through.objects.filter(contact_id__in=chunk).values_list(
-                "contact_id", field
-            ):
-                cells[(*keys[contact_id], dimension, code)] += 1
-        oriented = set(
-            Orientation.objects.filter(contact_id__in=chunk).values_list("contact_id", "partner__category")
-        )
-        for contact_id, category in oriented:
-            cells[(*keys[contact_id], "orientation", category)] += 1
-        for contact_id in {contact_id for contact_id, _category in oriented}:
-            cells[(*keys[contact_id], "oriented", "")] += 1
 
 
 def _prefixed(where: Q, prefix: str) -> Q:
@@ -361,10 +330,13 @@ def _buckets_of(source: str, model, ids: Iterable[int]) -> set[Bucket]:
 def contacts_changed(contact_ids: Iterable[int]) -> int:
     """Bring the roll-ups up to date after these contacts were written, moved or deleted.
 
-    Refreshes both the bucket each contact is in now and the one it was last counted in.
-    Safe to call twice for the same write. Returns the number of buckets refreshed.
+    New contacts are added to their bucket's cells; for the others, both the bucket each is in
+    now and the one it was last counted in are recounted (outreach/reporting/rollup_delta.py).
+    Safe to call twice for the same write. Returns the number of buckets touched.
     """
-    return refresh_buckets(_buckets_of(RollupLedger.Source.CONTACT, Contact, contact_ids))
+    from outreach.reporting import rollup_delta
+
+    return rollup_delta.contacts_changed(contact_ids)
 
 
 def sessions_changed(session_ids: Iterable[int]) -> int:

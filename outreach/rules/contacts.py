@@ -36,6 +36,8 @@ from outreach.rules.sealed import is_envelope, is_pseudonym, readable, sealed_er
 from outreach.rules.texts import identifier_errors
 
 _person_code = re.compile(PERSON_CODE_PATTERN)
+# Each coded field's allowed codes, once (`Choices.values` builds a new list at every call).
+_ALLOWED = {name: frozenset(choice.values) for name, choice in CONTACT_CODES.items()}
 
 
 def person_code_message() -> str:
@@ -130,7 +132,7 @@ def validate_contact(
         merged = given
     kind = existing.kind if existing is not None else session.kind
 
-    for name, choice in CONTACT_CODES.items():
+    for name, allowed in _ALLOWED.items():
         if name not in given:
             continue
         value = given[name]
@@ -138,7 +140,7 @@ def validate_contact(
             continue
         if value == "" and name in BLANK_ALLOWED:
             continue
-        if value not in choice.values and name not in errors:
+        if (not isinstance(value, str) or value not in allowed) and name not in errors:
             error(name, _("“%s” is not a valid choice.") % (value,))
     for name in BOOLEAN_FIELDS:
         if name in given and not (given[name] is None or isinstance(given[name], bool)):

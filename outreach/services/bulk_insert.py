@@ -43,18 +43,26 @@ def insert_rows(model: type[models.Model], objs: Sequence[models.Model]) -> None
         return
     meta = model._meta
     fields = list(meta.concrete_fields)
+    # Per field, once: read the attribute as it is, or ask the field (auto_now, other types).
+    plan = []
+    for field in fields:
+        plain = field.get_internal_type() in _PLAIN
+        stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        plan.append((field, field.attname, field.primary_key, plain and not stamped, plain))
     rows = []
     for obj in objs:
         row = []
-        for field in fields:
-            if field.primary_key:
+        values = obj.__dict__
+        for field, attname, primary, as_is, plain in plan:
+            if primary:
                 row.append(None)  # drawn below
                 continue
-            value = field.pre_save(obj, add=True)
+            # The attribute as it is: what pre_save would return, without the call.
+            value = values[attname] if as_is and attname in values else field.pre_save(obj, add=True)
             if isinstance(value, BaseExpression):  # a database default: leave it to Django
                 model.objects.bulk_create(objs)
                 return
-            if field.get_internal_type() not in _PLAIN:
+            if not plain:
                 value = field.get_db_prep_save(value, connection)
             row.append(value)
         rows.append(row)

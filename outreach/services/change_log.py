@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.utils import timezone
+
 from outreach.models.sync import ChangeLogEntry, ChangeType
+from outreach.services.bulk_insert import insert_values
+
+# Every column but `seq` (the sequence) and `txid` (the writing transaction, filled by the database).
+COLUMNS = ("type", "key", "deleted", "organisation_id", "team_id", "author_id", "created_at")
 
 
 def entry(
@@ -28,7 +34,12 @@ def entry(
 
 
 def append(entries: Iterable[ChangeLogEntry]) -> None:
-    """Write entries in one statement. Their `txid` is filled by the database (see the model)."""
-    entries = list(entries)
-    if entries:
-        ChangeLogEntry.objects.bulk_create(entries)
+    """Write entries in one statement (COPY on PostgreSQL). Their `txid` is filled by the
+    database (see the model)."""
+    append_rows((str(e.type), e.key, e.deleted, e.organisation_id, e.team_id, e.author_id) for e in entries)
+
+
+def append_rows(rows: Iterable[tuple]) -> None:
+    """The same from plain rows: (type, key, deleted, organisation_id, team_id, author_id)."""
+    now = timezone.now()
+    insert_values(ChangeLogEntry, COLUMNS, [(*row, now) for row in rows])

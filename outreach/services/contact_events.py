@@ -21,7 +21,16 @@ from outreach.models.sync import ChangeType
 from outreach.reporting import rollups
 from outreach.services import change_log
 
-_pending: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
+
+class _Pending:
+    """What a block of writes changed: contacts to look up, and new ones already in hand."""
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+        self.created: list[Contact] = []
+
+
+_pending: contextvars.ContextVar[_Pending | None] = contextvars.ContextVar(
     "contact_events_pending", default=None
 )
 
@@ -33,9 +42,20 @@ def contacts_changed(contact_ids: Iterable[int]) -> None:
         return
     pending = _pending.get()
     if pending is not None:
-        pending.extend(ids)
+        pending.ids.extend(ids)
         return
-    _dispatch(ids)
+    _dispatch(ids, [])
+
+
+def contacts_created(contacts: list[Contact]) -> None:
+    """The same for contacts just inserted, whose rows are in hand (no need to read them back)."""
+    if not contacts:
+        return
+    pending = _pending.get()
+    if pending is not None:
+        pending.created.extend(contacts)
+        return
+    _dispatch([], contacts)
 
 
 @contextlib.contextmanager
@@ -44,21 +64,26 @@ def collecting() -> Iterator[None]:
     if _pending.get() is not None:  # already collecting: the outer block flushes
         yield
         return
-    pending: list[int] = []
+    pending = _Pending()
     token = _pending.set(pending)
     try:
         yield
     finally:
         _pending.reset(token)
-    _dispatch(pending)
+    _dispatch(pending.ids, pending.created)
 
 
-def _dispatch(ids: list[int]) -> None:
-    rows = Contact.objects.filter(pk__in=set(ids)).values_list("uuid", "team_id", "author_id")
-    change_log.append(
-        change_log.entry(ChangeType.CONTACT, uuid, team_id=team_id, author_id=author_id)
-        for uuid, team_id, author_id in rows
+def _dispatch(ids: list[int], created: list[Contact]) -> None:
+    rows = [(c.uuid, c.team_id, c.author_id) for c in created]
+    others = set(ids) - {c.pk for c in created}
+    if others:
+        rows += Contact.objects.filter(pk__in=others).values_list("uuid", "team_id", "author_id")
+    change_log.append_rows(
+        (ChangeType.CONTACT, str(uuid), False, None, team_id, author_id) for uuid, team_id, author_id in rows
     )
+    ids = [*ids, *(c.pk for c in created)]
+    if not ids:
+        return
 
     # A named function, not a partial: Django logs a failing robust hook by its __qualname__.
     def refresh_rollups() -> None:

@@ -98,7 +98,7 @@ def create_contacts(*, ctx: PushContext, items: list[NewContact]) -> list[tuple[
                 if any(contact.pk is None for _, contact, _ in pending):
                     raise _NoIds
                 _write_links([(contact, links) for _, contact, links in pending], replace=False)
-                contact_events.contacts_changed([contact.pk for _, contact, _ in pending])
+                contact_events.contacts_created([contact for _, contact, _ in pending])
             for index, contact, _ in pending:
                 ctx.contacts[contact.uuid] = contact
                 outcomes[index] = (CREATED, contact)
@@ -151,7 +151,7 @@ def _insert_one(ctx: PushContext, contact: Contact, links) -> tuple[str, Contact
         with transaction.atomic():
             contact.save(force_insert=True)
             _write_links([(contact, links)], replace=False)
-            contact_events.contacts_changed([contact.pk])
+            contact_events.contacts_created([contact])
     except IntegrityError:
         # The same contact arrived concurrently (an identical batch sent at the same moment).
         again = Contact.objects.select_related("team", "session").filter(uuid=contact.uuid).first()

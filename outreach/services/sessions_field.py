@@ -132,7 +132,7 @@ def _create_ad_hoc(*, ctx, uuid, data, started_at) -> tuple[str, OutreachSession
     return CREATED, session
 
 
-def _rollup_refresher(session_id: int):
+def rollup_refresher(session_id: int):
     """The after-commit hook that recounts a session's night in the reports."""
 
     def refresh_rollups() -> None:
@@ -188,9 +188,9 @@ def change_session(
             if data.get("custom_values") is not None:
                 _set_custom_values(ctx, session, data["custom_values"])
             if "tallies" in data:
-                _replace_tallies(session, data["tallies"])
+                replace_tallies(session, data["tallies"])
             if data.get("digital_slots"):
-                _update_slots(session, data["digital_slots"])
+                update_slots(session, data["digital_slots"])
             if ending:
                 if session.started_at is None:
                     session.started_at = min(session.planned_start, ended_at)
@@ -201,7 +201,7 @@ def change_session(
             session.version += 1
             session.save()
             # Done sessions, their hours, tallies and online counts feed the reports.
-            transaction.on_commit(_rollup_refresher(session.pk), robust=True)
+            transaction.on_commit(rollup_refresher(session.pk), robust=True)
             ctx.remember_receipt(uuid, op, client_updated_at, session.version)
     except IntegrityError:
         session = OutreachSession.objects.select_related("team").get(pk=session.pk)
@@ -231,7 +231,7 @@ def _set_custom_values(ctx: PushContext, session: OutreachSession, changes: dict
     session.custom_values = merged
 
 
-def _replace_tallies(session: OutreachSession, tallies: list[dict[str, Any]]) -> None:
+def replace_tallies(session: OutreachSession, tallies: list[dict[str, Any]]) -> None:
     cells: dict[tuple, int] = {}
     for tally in tallies:
         key = (tally.get("level") or "seen", tally["age_band"], tally["gender"])
@@ -246,7 +246,7 @@ def _replace_tallies(session: OutreachSession, tallies: list[dict[str, Any]]) ->
     )
 
 
-def _update_slots(session: OutreachSession, slots: list[dict[str, Any]]) -> None:
+def update_slots(session: OutreachSession, slots: list[dict[str, Any]]) -> None:
     known = {slot.pk: slot for slot in DigitalSlot.objects.filter(session=session)}
     unknown = [str(item["id"]) for item in slots if item["id"] not in known]
     if unknown:

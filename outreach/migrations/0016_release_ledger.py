@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outreach', '0014_team_keys'),
+        ('outreach', '0015_journal_session_corrected'),
     ]
 
     operations = [
