@@ -2,8 +2,9 @@
 
 For each hidden cell, the smallest and largest value consistent with everything published (the
 released values, every additive relation, every bound, all cells ≥ 0) are two linear programs
-(HiGHS, through `highspy`: one model per component, only the objective changing between them). Counts are integers; the programs relax them to reals, which can only
-widen a range by less than one on each side — so the gate asks for a width of at least k on the
+(HiGHS, through `highspy`: one model per component, only the objective changing between them).
+Counts are integers; the programs relax them to reals, which can only widen a range by less than
+one on each side — so the gate asks for a width of at least k on the
 relaxed range, and documents it (docs/privacy.md).
 
 Two things keep this fast: the system splits into independent components (hidden cells linked
