@@ -7,7 +7,11 @@ Needs PostgreSQL. Creates a database (name contains "reports"), fills it with
 * the national yearly report;
 * for each, one hand-written SQL query (GROUP BY GROUPING SETS) over outreach_contact computing the
   contact-table figures of the same report, checked equal to the report's own counts;
-* the incremental roll-up refresh for a sync-sized batch of contacts.
+* the incremental roll-up refresh for a sync-sized batch of contacts;
+* with `--catalogue`, the joint protection of a funder's whole catalogue (docs/adr/016): the
+  busiest département, its sectors as grid rows, over the last 1 and 5 years (`--years 1 5`): the
+  first plan (joint protection and interval audit, cold), releasing every table of the catalogue
+  (`publish_catalogue`, plan cached), and a funder page's table read back from the ledger.
 
     DEBUG=true .venv/bin/python bench/reports.py --contacts 1000000 --seed 7
     DEBUG=true .venv/bin/python bench/reports.py --database maraude_reports_bench --keep   # reuse
@@ -38,6 +42,9 @@ def main() -> None:
     parser.add_argument("--database", help="Reuse this (already seeded) database.")
     parser.add_argument("--keep", action="store_true", help="Do not drop the database at the end.")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--catalogue", action="store_true", help="Time the funders' joint protection.")
+    parser.add_argument("--months", type=int, default=12, help="Months of demo data to seed.")
+    parser.add_argument("--years", type=int, nargs="+", default=[1, 5])
     args = parser.parse_args()
 
     host = "postgres://postgres@127.0.0.1:5432"
@@ -134,7 +141,11 @@ def run(args, fresh: bool) -> None:
         call_command("migrate", verbosity=0)
         started = time.perf_counter()
         call_command(
-            "seed_demo", contacts=args.contacts, months=12, seed=args.seed, until=dt.date(2026, 10, 31)
+            "seed_demo",
+            contacts=args.contacts,
+            months=args.months,
+            seed=args.seed,
+            until=dt.date(2026, 10, 31),
         )
         print(f"seed_demo: {time.perf_counter() - started:.1f} s")
         from django.db import connection
@@ -149,6 +160,9 @@ def run(args, fresh: bool) -> None:
         f"contacts: {contacts:,} · daily roll-up rows: {ActivityRollup.objects.count():,} · "
         f"monthly roll-up rows: {MonthlyRollup.objects.count():,}"
     )
+    if args.catalogue:
+        catalogue_figures(args)
+        return
     tree = TerritoryTree()
     organisations = frozenset(
         Organisation.objects.filter(kind=OrganisationKind.OUTREACH).values_list("id", flat=True)
@@ -187,6 +201,60 @@ def run(args, fresh: bool) -> None:
     batch = random.Random(args.seed).sample(ids, 100)
     refresh_time, buckets = timed(lambda: contacts_changed(batch), 3)
     print(f"contacts_changed(100 scattered contacts): {refresh_time:.3f} s ({buckets} buckets refreshed)")
+
+
+def catalogue_figures(args) -> None:
+    """The funders' catalogue of the busiest département with its sectors, over 1 and 5 years."""
+    from django.core.cache import cache
+    from django.db.models import Count
+
+    from outreach.choices import OrganisationKind, TerritoryLevel
+    from outreach.models import Contact, FundingAgreement, Organisation, ReleasedTable, Team
+    from outreach.reporting.catalogue import build_catalogue
+    from outreach.reporting.publication import funder_table, protection_plan, publish_catalogue
+    from outreach.reporting.territories import TerritoryTree
+
+    tree = TerritoryTree()
+    busiest = (
+        Contact.objects.values("territory_id").annotate(n=Count("id")).order_by("-n").first()["territory_id"]
+    )
+    departement = next(t for t in tree.chain(busiest) if tree.nodes[t].level == TerritoryLevel.DEPARTEMENT)
+    funded = Organisation.objects.filter(teams__in=Team.objects.filter(territories=departement)).distinct()
+    last = Contact.objects.order_by("-service_date").values_list("service_date", flat=True).first()
+    end = last.replace(day=1) - dt.timedelta(days=1)
+    funder = Organisation.objects.filter(kind=OrganisationKind.FUNDER).first()
+    today = end + dt.timedelta(days=1)
+    columns = ("tables", "cells", "hidden", "plan (s)", "release (s)", "page (s)")
+    print(f"{'catalogue':<44} " + " ".join(f"{c:>11}" for c in columns))
+    for years in args.years:
+        start = today.replace(year=today.year - years)  # the last `years` years of whole months
+        agreement = FundingAgreement.objects.create(
+            funder=funder, reference=f"BENCH-{years}Y-{os.getpid()}", starts_on=start, ends_on=end
+        )
+        agreement.funded.set(funded)
+        agreement.territories.set([departement])
+        catalogue = build_catalogue(agreement, tree=tree, today=today)
+        cache.clear()
+        started = time.perf_counter()
+        plan = protection_plan(catalogue, tree)  # the first compute: joint protection and audit
+        cold = time.perf_counter() - started
+        tables = [(t, p) for t in catalogue.territories for p in catalogue.periods]
+        started = time.perf_counter()
+        publish_catalogue(agreement, tree=tree, today=today)  # every table into the ledger
+        release = time.perf_counter() - started
+        page, _report = timed(
+            lambda agreement=agreement: funder_table(
+                agreement, territory_id=departement, kind="agreement", day=None, tree=tree, today=today
+            ),
+            args.runs,
+        )
+        label = f"{tree.nodes[departement].label}, {years} year(s), {len(catalogue.periods)} periods"
+        print(
+            f"{label:<44} {len(tables):>11} {len(plan.universe.publishable):>11} {len(plan.hidden):>11} "
+            f"{cold:>11.2f} {release:>11.2f} {page:>11.3f}"
+        )
+        print(f"  audit: {plan.audit}")
+    print(f"released tables in the ledger: {ReleasedTable.objects.count()}")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ from outreach.models import (
     Organisation,
     PartnerService,
     PlatformCategory,
+    ReleasedTable,
+    ReleaseSnapshot,
     Team,
     Territory,
 )
@@ -328,3 +330,40 @@ class CustomFieldAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The release ledger can be read, never written, from the admin (ADR 016)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReleasedTable)
+class ReleasedTableAdmin(ReadOnlyAdmin):
+    list_display = [
+        "created_at",
+        "universe",
+        "territory",
+        "period_kind",
+        "period_start",
+        "period_end",
+        "agreement",
+    ]
+    list_filter = ["period_kind"]
+    search_fields = ["universe", "territory__name", "agreement__reference"]
+    date_hierarchy = "created_at"
+    exclude = ["values"]  # the hidden cells' true values are never shown, not even here
+    readonly_fields = ["hidden", "audit"]
+
+
+@admin.register(ReleaseSnapshot)
+class ReleaseSnapshotAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "universe", "month"]
+    exclude = ["cells", "persons"]

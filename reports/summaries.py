@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from outreach import journal
 from outreach.models import FunderSummarySchedule
-from outreach.reporting.aggregate import ReportScope
+from outreach.reporting.catalogue import build_catalogue
 from outreach.reporting.exports import report_csv
 from outreach.reporting.periods import last_complete
-from outreach.reporting.report import build_report
+from outreach.reporting.publication import PublicationBlocked, funder_table
 from outreach.reporting.territories import TerritoryTree
 from reports.pdf import report_pdf
 
@@ -48,21 +48,31 @@ def send_due_summaries(
     sent = []
     for schedule in schedules:
         agreement = schedule.agreement
-        period = last_complete(schedule.frequency, today).clamp(agreement.starts_on, agreement.ends_on)
+        # Only tables of the fixed catalogue are ever sent: weekly schedules send nothing (ADR 016).
+        catalogue = build_catalogue(agreement, tree=tree, today=today)
+        period = catalogue.find_period(schedule.frequency, last_complete(schedule.frequency, today).start)
         if period is None or (schedule.last_period_sent == period.start and not force):
             continue
         to = recipients or schedule.recipient_list()
         if not to:
             continue
-        previous = period.previous().clamp(agreement.starts_on, agreement.ends_on)
-        funded = frozenset(agreement.funded.values_list("id", flat=True))
-        reports = [
-            build_report(ReportScope(funded, territory.id, period), tree=tree, previous=previous)
-            for territory in agreement.territories.all()
-        ]
         if dry_run:
             sent.append(SentSummary(schedule.pk, period.start, to))
             continue
+        try:
+            reports = [
+                funder_table(
+                    agreement,
+                    territory_id=territory_id,
+                    kind=period.kind,
+                    day=period.start,
+                    tree=tree,
+                    today=today,
+                )
+                for territory_id in catalogue.roots
+            ]
+        except PublicationBlocked:
+            continue  # nothing leaves without passing the audit; tried again at the next run
         title = _("Outreach activity — %(ref)s") % {"ref": agreement.reference}
         attachments = []
         for report in reports:

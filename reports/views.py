@@ -16,43 +16,59 @@ from django.utils.translation import gettext as _
 from outreach import journal
 from outreach.choices import TerritoryLevel
 from outreach.models import Territory
+from outreach.reporting.catalogue import build_catalogue
 from outreach.reporting.charts import report_charts
 from outreach.reporting.exports import report_csv
+from outreach.reporting.publication import NotInCatalogue, PublicationBlocked, funder_table
 from outreach.reporting.report import build_report
 from outreach.reporting.scope import (
     OutOfScope,
     agreement_for,
-    agreement_territories,
     agreements_for,
     coordinator_scope,
-    funder_previous,
-    funder_scope,
 )
 from outreach.reporting.territories import TerritoryTree
-from reports.forms import ReportFilterForm
+from reports.forms import FunderFilterForm, ReportFilterForm
 from reports.pdf import report_pdf
 
 EXPORT_FORMATS = {"csv", "pdf"}
 
 
 def _funder_report(request: HttpRequest, agreement_id: int):
+    """(report or None, agreement, form, status): a form error answers 400, a blocked table 409."""
     tree = TerritoryTree()
     try:
         agreement = agreement_for(request.user, agreement_id)
-        form = ReportFilterForm(request.GET or None, territories=agreement_territories(agreement, tree))
-        if form.is_bound and "territory" in form.errors:
-            raise OutOfScope("Territory outside the agreement.")
-        scope, agreement = funder_scope(
-            request.user,
-            agreement_id=agreement_id,
-            territory_id=form.chosen_territory(),
-            period=form.chosen_period(timezone.localdate()),
-            tree=tree,
-        )
     except OutOfScope as exc:
         raise Http404(_("No such report.")) from exc
-    report = build_report(scope, tree=tree, previous=funder_previous(agreement, scope.period))
-    return report, agreement, form
+    today = timezone.localdate()
+    catalogue = build_catalogue(agreement, tree=tree, today=today)
+    territories = sorted(
+        Territory.objects.filter(id__in=catalogue.territories),
+        key=lambda t: (t.id not in catalogue.roots, t.name),
+    )
+    form = FunderFilterForm(request.GET or None, territories=territories)
+    if form.is_bound and not form.is_valid():
+        if "territory" in form.errors:
+            raise Http404(_("No such report."))
+        return None, agreement, form, 400
+    kind, day = form.chosen()
+    try:
+        report = funder_table(
+            agreement, territory_id=form.chosen_territory(), kind=kind, day=day, tree=tree, today=today
+        )
+    except NotInCatalogue as exc:
+        raise Http404(_("No such report.")) from exc
+    except PublicationBlocked:
+        form.add_error(None, _("These figures cannot be published yet: more would have to be hidden first."))
+        return None, agreement, form, 409
+    return report, agreement, form, 200
+
+
+def _refused(request: HttpRequest, form, agreement, status: int) -> HttpResponse:
+    """The filter with its error: a table outside the catalogue (400) or not publishable (409)."""
+    context = {"form": form, "agreement": agreement}
+    return render(request, "reports/dashboard.html", context, status=status)
 
 
 def _detail(report) -> dict:
@@ -73,7 +89,11 @@ def funder_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def funder_dashboard(request: HttpRequest, agreement_id: int) -> HttpResponse:
-    report, agreement, form = _funder_report(request, agreement_id)
+    report, agreement, form, status = _funder_report(request, agreement_id)
+    if report is None:
+        return render(
+            request, "reports/dashboard.html", {"form": form, "agreement": agreement}, status=status
+        )
     journal.log_report_view(
         user=request.user, what=f"funder:{agreement.reference}", request=request, **_detail(report)
     )
@@ -105,7 +125,11 @@ def _download(report, *, fmt: str, title: str, name: str) -> HttpResponse:
 def funder_export(request: HttpRequest, agreement_id: int, fmt: str) -> HttpResponse:
     if fmt not in EXPORT_FORMATS:
         raise Http404(_("No such format."))
-    report, agreement, _form = _funder_report(request, agreement_id)
+    report, agreement, form, status = _funder_report(request, agreement_id)
+    if report is None:
+        return render(
+            request, "reports/dashboard.html", {"form": form, "agreement": agreement}, status=status
+        )
     journal.log_export(
         user=request.user,
         what=f"funder:{agreement.reference}",

@@ -9,6 +9,7 @@ from outreach.models.keys import RecoveryCopy, TeamKey, WrappedTeamKey
 from outreach.models.organisations import Organisation, Team
 from outreach.models.places import Hotspot, PartnerService
 from outreach.models.reference import Action, Concern, PlatformCategory
+from outreach.models.releases import ReleasedTable, ReleaseSnapshot
 from outreach.models.rollups import (
     ActivityRollup,
     MonthlyPersonRollup,
@@ -50,6 +51,8 @@ __all__ = [
     "RecoveryCode",
     "RecoveryCodeDevice",
     "RecoveryCopy",
+    "ReleaseSnapshot",
+    "ReleasedTable",
     "RollupLedger",
     "RouteStop",
     "SessionTally",

@@ -113,7 +113,9 @@ def report_charts(report: Report, *, fmt: str = "svg") -> dict[str, str]:
     for breakdown in report.breakdowns:
         if breakdown.code in {"age", "gender", "concern", "action", "orient", "platform", "hour", "ase"}:
             charts[breakdown.code] = data_uri(breakdown_chart(breakdown, fmt=fmt), fmt)
-    series = next(g for g in report.grids if g.code == "series")
+    series = next((g for g in report.grids if g.code == "series"), None)
+    if series is None:  # a month's funder table has no rows finer than the month
+        return charts
     previous = (
         next((g for g in report.previous.grids if g.code == "series"), None) if report.previous else None
     )

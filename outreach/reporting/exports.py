@@ -20,6 +20,21 @@ def report_csv(report: Report) -> str:
     writer = csv.writer(out)
     writer.writerow(["# Maraude", report.territory_label, report.period.start, report.period.end])
     writer.writerow(["# " + _("Counts under %(n)s are suppressed.") % {"n": report.threshold}])
+    if report.audit:
+        writer.writerow(
+            [
+                "# "
+                + _(
+                    "Audit: %(hidden)s cells suppressed in this table, %(total)s in the catalogue; "
+                    "narrowest range of a suppressed cell: %(narrowest)s."
+                )
+                % {
+                    "hidden": report.audit["hidden_in_table"],
+                    "total": report.audit["hidden"],
+                    "narrowest": report.audit["narrowest"],
+                }
+            ]
+        )
     writer.writerow(HEADER)
 
     def line(section, figure, street="", digital=""):

@@ -20,6 +20,14 @@ PERIOD_KINDS = {
     "year": _("Year"),
     "custom": _("Custom range (whole weeks)"),
 }
+# What a funder can ask for: calendar units and the agreement's period, never weeks or free
+# ranges (docs/adr/016-joint-disclosure-control.md).
+FUNDER_PERIOD_KINDS = {
+    "month": _("Month"),
+    "quarter": _("Quarter"),
+    "year": _("Year"),
+    "agreement": _("The agreement's whole period"),
+}
 
 
 @dataclass(frozen=True)

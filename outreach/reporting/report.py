@@ -46,6 +46,7 @@ DIGITAL_STAGE_LABELS = [
     ("dig:orientations", gettext_lazy("Orientations")),
 ]
 SLOT_REQUEST_CHOICES = [(c, label) for c, label in RequestCategory.choices if c in SLOT_REQUEST_CATEGORIES]
+LEVELS = [("seen", gettext_lazy("Seen / briefly met")), ("exchange", gettext_lazy("Exchange"))]
 
 KINDS = [
     (SessionKind.STREET.value, SessionKind.STREET.label),
@@ -103,6 +104,10 @@ class Report:
     # Number and date fields (coordinators only), shown as measured: custom_measures.py.
     measures: list[Breakdown] = field(default_factory=list)
     previous: Report | None = None
+    # Funder publications: the interval audit's figures (cells hidden, narrowest range) and when
+    # the table entered the release ledger (docs/adr/016-joint-disclosure-control.md).
+    audit: dict | None = None
+    released_at: object = None
     # What the disclosure control worked on: for audits and tests, never rendered.
     system: disclosure.CellSystem | None = field(default=None, repr=False)
     hidden: set[str] = field(default_factory=set, repr=False)
@@ -180,7 +185,7 @@ def build_report(
     system.relate(contacts, [f"kind:{k}" for k, _ in KINDS])
 
     partitions = [
-        ("level", "level", [("seen", _("Seen / briefly met")), ("exchange", _("Exchange"))]),
+        ("level", "level", LEVELS),
         ("age", "age_band", list(AgeBand.choices)),
         ("gender", "gender", list(Gender.choices)),
         ("ase", "known_ase", list(YesNoUnknown.choices)),
@@ -271,6 +276,85 @@ def build_report(
 
     hidden = disclosure.protect(system, limit=limit) if disclose else set()
     shown = disclosure.publish(system, hidden)
+    activity_values = {f"sessions:{k}": _sum(raw, "sessions", kind=k) for k, _ in KINDS}
+    activity_values |= {f"minutes:{k}": _sum(raw, "minutes", kind=k) for k, _ in KINDS}
+    extra = []
+    for own in own_fields:
+        figures = [
+            Figure(cell, str(label), shown[cell], disclosure.percent(shown[cell], shown["contacts"]))
+            for cell, label in custom_fields.figures(own)
+        ]
+        extra.append(Breakdown(f"cf{own.pk}", custom_fields.title(own), figures, _("share of contacts")))
+    done_sessions = sum(_sum(raw, "sessions", kind=k) for k, _ in KINDS)
+    debrief_fields = custom_fields.report_fields(
+        scope.organisation_ids, reportable_only=not all_custom_fields, target="debrief"
+    )
+    for own, rows in custom_fields.session_breakdowns(raw, debrief_fields, done_sessions):
+        figures = [Figure(cell, str(label), n, pct) for cell, label, n, pct in rows]
+        extra.append(Breakdown(f"cf{own.pk}", custom_fields.title(own), figures, _("share of sessions")))
+    report = assemble_report(
+        territory_label=tree.nodes[root].label,
+        period=scope.period,
+        disclose=disclose,
+        limit=limit,
+        shown=shown,
+        activity_values=activity_values,
+        grids=[
+            ("territory", _("By territory"), [(key, label) for key, label, _r in territory_rows]),
+            ("series", _("Contacts per week or month"), [(key, label) for key, label, _r in series_rows]),
+            *([("team", _("By team"), [(key, label) for key, label, _r in team_rows])] if with_teams else []),
+        ],
+        multi={"concern": concerns, "action": actions, "platform": platforms},
+        pooled=[tree.nodes[c].label for c in pooled_ids if c != root],
+        extra_breakdowns=extra,
+    )
+    if all_custom_fields:
+        report.measures = _measures(scope, tree, disclose=disclose, limit=limit)
+    report.system, report.hidden = system, hidden
+    if previous is not None:
+        before = ReportScope(scope.organisation_ids, scope.territory_id, previous, scope.team_ids)
+        report.previous = build_report(
+            before, tree=tree, disclose=disclose, with_teams=False, all_custom_fields=all_custom_fields
+        )
+    return report
+
+
+def _measures(scope: ReportScope, tree: TerritoryTree, *, disclose: bool, limit: int) -> list[Breakdown]:
+    """Number and date fields of the coordinator's own report, shown as measured."""
+    measured = custom_measures.measure(
+        custom_measures.contacts_in(scope, tree),
+        custom_measures.measured_fields(scope.organisation_ids),
+        disclose=disclose,
+        limit=limit,
+    ) + custom_measures.measure(
+        # Debrief fields describe the teams' nights, not young people: shown as they are, like
+        # the debrief choice fields, sessions and hours (ADR 017), in exports too.
+        custom_measures.sessions_in(scope, tree),
+        custom_measures.measured_fields(scope.organisation_ids, target="debrief"),
+        disclose=False,
+        limit=limit,
+    )
+    out = []
+    for own, rows in measured:
+        figures = [Figure(cell, str(label), value) for cell, label, value in rows]
+        out.append(Breakdown(f"cf{own.pk}", custom_measures.title(own), figures, ""))
+    return out
+
+
+def assemble_report(
+    *,
+    territory_label: str,
+    period: Period,
+    disclose: bool,
+    limit: int,
+    shown: dict,
+    activity_values: dict,
+    grids: list,
+    multi: dict,
+    pooled: list[str],
+    extra_breakdowns: list | None = None,
+) -> Report:
+    """A report from the published value of each figure (None when suppressed)."""
 
     def fig(key: str, label: str, base: str | None = "contacts") -> Figure:
         return Figure(key, label, shown[key], disclosure.percent(shown[key], shown[base]) if base else None)
@@ -286,19 +370,20 @@ def build_report(
         fig("ase:yes", _("Already known to child welfare"), "contacts"),
         fig("oriented", _("Contacts oriented to a partner service"), "contacts"),
     ]
-    minutes = {k: _sum(raw, "minutes", kind=k) for k, _ in KINDS}
     activity = []
     for kind, label in KINDS:
         activity.append(
             Figure(
                 f"sessions:{kind}",
                 _("Sessions — %(kind)s") % {"kind": label},
-                _sum(raw, "sessions", kind=kind),
+                activity_values[f"sessions:{kind}"],
             )
         )
         activity.append(
             Figure(
-                f"hours:{kind}", _("Outreach hours — %(kind)s") % {"kind": label}, round(minutes[kind] / 60)
+                f"hours:{kind}",
+                _("Outreach hours — %(kind)s") % {"kind": label},
+                round(activity_values[f"minutes:{kind}"] / 60),
             )
         )
     # Profiles spotted are in the digital funnel, under disclosure control with its other stages.
@@ -326,18 +411,18 @@ def build_report(
     )
     breakdowns = [
         breakdown("kind", _("Street and digital"), "kind", KINDS),
-        breakdown("level", _("Degree of contact"), "level", partitions[0][2]),
+        breakdown("level", _("Degree of contact"), "level", LEVELS),
         breakdown("age", _("Age band"), "age", AgeBand.choices),
         breakdown("gender", _("Gender"), "gender", Gender.choices),
         breakdown("ase", _("Already known to child welfare"), "ase", YesNoUnknown.choices),
-        breakdown("concern", _("Concerns observed"), "concern", concerns),
-        breakdown("action", _("Actions taken"), "action", actions),
+        breakdown("concern", _("Concerns observed"), "concern", multi["concern"]),
+        breakdown("action", _("Actions taken"), "action", multi["action"]),
         breakdown("orient", _("Orientations by partner category"), "orient", PartnerCategory.choices),
         breakdown(
             "platform",
             _("Digital platforms"),
             "platform",
-            platforms,
+            multi["platform"],
             "kind:digital",
             _("share of digital contacts"),
         ),
@@ -353,60 +438,18 @@ def build_report(
             _("share of requests"),
         ),
     ]
-    for own in own_fields:
-        figures = [fig(cell, str(label)) for cell, label in custom_fields.figures(own)]
-        breakdowns.append(Breakdown(f"cf{own.pk}", custom_fields.title(own), figures, _("share of contacts")))
-    done_sessions = sum(_sum(raw, "sessions", kind=k) for k, _ in KINDS)
-    debrief_fields = custom_fields.report_fields(
-        scope.organisation_ids, reportable_only=not all_custom_fields, target="debrief"
-    )
-    for own, rows in custom_fields.session_breakdowns(raw, debrief_fields, done_sessions):
-        figures = [Figure(cell, str(label), n, pct) for cell, label, n, pct in rows]
-        breakdowns.append(Breakdown(f"cf{own.pk}", custom_fields.title(own), figures, _("share of sessions")))
-    measures = []
-    if all_custom_fields:
-        measured = custom_measures.measure(
-            custom_measures.contacts_in(scope, tree),
-            custom_measures.measured_fields(scope.organisation_ids),
-            disclose=disclose,
-            limit=limit,
-        ) + custom_measures.measure(
-            # Debrief fields describe the teams' nights, not young people: shown as they are, like
-            # the debrief choice fields, sessions and hours (ADR 017), in exports too.
-            custom_measures.sessions_in(scope, tree),
-            custom_measures.measured_fields(scope.organisation_ids, target="debrief"),
-            disclose=False,
-            limit=limit,
-        )
-        for own, rows in measured:
-            figures = [Figure(cell, str(label), value) for cell, label, value in rows]
-            measures.append(Breakdown(f"cf{own.pk}", custom_measures.title(own), figures, ""))
-    grids = [
-        _grid("territory", _("By territory"), territory_rows, shown),
-        _grid("series", _("Contacts per week or month"), series_rows, shown),
-    ]
-    if with_teams:
-        grids.append(_grid("team", _("By team"), team_rows, shown))
-    report = Report(
-        territory_label=tree.nodes[root].label,
-        period=scope.period,
+    breakdowns += extra_breakdowns or []
+    return Report(
+        territory_label=territory_label,
+        period=period,
         disclosed=disclose,
         threshold=limit,
         headline=headline,
         activity=activity,
         breakdowns=breakdowns,
-        grids=grids,
-        pooled_territories=[tree.nodes[c].label for c in pooled_ids if c != root],
-        measures=measures,
-        system=system,
-        hidden=hidden,
+        grids=[_grid(code, title, rows, shown) for code, title, rows in grids],
+        pooled_territories=pooled,
     )
-    if previous is not None:
-        before = ReportScope(scope.organisation_ids, scope.territory_id, previous, scope.team_ids)
-        report.previous = build_report(
-            before, tree=tree, disclose=disclose, with_teams=False, all_custom_fields=all_custom_fields
-        )
-    return report
 
 
 def _grid_cells(system: disclosure.CellSystem, rows) -> None:
@@ -431,8 +474,7 @@ def _grid(code: str, title: str, rows, shown: dict) -> Grid:
         title=str(title),
         columns=[str(label) for _k, label in KINDS],
         rows=[
-            GridRow(str(label), [figure(f"{key}:{k}") for k, _l in KINDS], figure(key))
-            for key, label, _r in rows
+            GridRow(str(label), [figure(f"{key}:{k}") for k, _l in KINDS], figure(key)) for key, label in rows
         ],
         totals=GridRow(str(_("Total")), [figure(f"kind:{k}") for k, _l in KINDS], figure("contacts")),
     )

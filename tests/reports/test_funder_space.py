@@ -13,8 +13,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from outreach.models import FunderSummarySchedule, JournalEntry, Territory
-from outreach.reporting.periods import period_containing
-from outreach.reporting.scope import OutOfScope, funder_scope
+from outreach.reporting.publication import NotInCatalogue, funder_table
+from outreach.reporting.scope import OutOfScope, agreement_for
 from outreach.reporting.territories import TerritoryTree
 from tests.factories import (
     CoordinatorFactory,
@@ -102,35 +102,47 @@ def test_funder_never_sees_another_territory_or_agreement(client, world):
 
 
 @pytest.mark.parametrize("code", ["75", "62", "13"])
-def test_funder_scope_refuses_any_territory_outside_the_agreement(world, code):
-    with pytest.raises(OutOfScope):
-        funder_scope(
-            world["funder"],
-            agreement_id=world["agreement"].pk,
+def test_the_catalogue_refuses_any_territory_outside_the_agreement(world, code):
+    with pytest.raises(NotInCatalogue):
+        funder_table(
+            world["agreement"],
             territory_id=departement(code).pk,
-            period=period_containing("month", dt.date(2026, 3, 1)),
+            kind="month",
+            day=dt.date(2026, 3, 1),
             tree=TerritoryTree(),
+            today=dt.date(2026, 11, 30),
         )
 
 
 def test_a_funder_user_cannot_use_another_funders_agreement(world):
     intruder = FunderUserFactory()
     with pytest.raises(OutOfScope):
-        funder_scope(
-            intruder,
-            agreement_id=world["agreement"].pk,
-            territory_id=world["nord"].pk,
-            period=period_containing("month", dt.date(2026, 3, 1)),
-            tree=TerritoryTree(),
-        )
+        agreement_for(intruder, world["agreement"].pk)
 
 
 def test_funder_never_sees_outside_the_agreement_period(client, world):
     _login(client, world["funder"])
     url = reverse("reports:funder_dashboard", args=[world["agreement"].pk])
     assert client.get(url, {"period": "month", "day": "2025-03-10"}).status_code == 404
-    response = client.get(url, {"period": "custom", "start": "2025-12-01", "end": "2026-03-31"})
-    assert response.context["report"].period.start == dt.date(2026, 1, 1)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"period": "custom", "start": "2026-03-01", "end": "2026-03-10"},
+        {"period": "week", "day": "2026-03-10"},
+        {"period": "month", "day": "2026-03-10", "start": "2026-03-02"},
+    ],
+)
+def test_funders_get_no_weeks_and_no_free_ranges(client, world, query):
+    _login(client, world["funder"])
+    for name in ("funder_dashboard", "funder_export"):
+        args = [world["agreement"].pk] + (["csv"] if name == "funder_export" else [])
+        response = client.get(reverse(f"reports:{name}", args=args), query, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 400
+        assert "report" not in response.context or response.context["report"] is None
+        assert response.context["form"].errors
+    assert not JournalEntry.objects.filter(event__in=["export", "report_view"]).exclude(target="").exists()
 
 
 def test_coordinator_never_sees_another_organisation(client, world):
