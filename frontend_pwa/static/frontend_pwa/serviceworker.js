@@ -4,7 +4,7 @@
    The worker never touches IndexedDB: queued records survive every update. */
 
 // BUILD:START
-const VERSION = "c22279ad0ebc";
+const VERSION = "90e4d3496e89";
 const PRECACHE = [
   "/app/",
   "/manifest.json",

@@ -89,3 +89,28 @@ test("the language follows the phone's choice, else the account, else the phone'
   assert.equal(i18n.preferred("fr", "en", ["en-US"]), "fr");
   assert.equal(i18n.preferred(null, "", ["en-US"]), "en");
 });
+
+test("undo takes back the last tap even when taps share one millisecond", async () => {
+  const RealDate = globalThis.Date;
+  const frozen = RealDate.now();
+  globalThis.Date = class extends RealDate {
+    constructor(...args) {
+      super(...(args.length ? args : [frozen]));
+    }
+    static now() {
+      return frozen;
+    }
+  };
+  try {
+    const made = [];
+    for (const gender of ["girl", "boy", "girl", "boy", "other", "girl", "boy", "girl"]) {
+      made.push(await counts.tap(SESSION, "15_17", gender));
+    }
+    const marks = await counts.taps(SESSION);
+    assert.equal(new Set(marks.map((m) => m.tapped_at)).size, 1); // one millisecond for all
+    assert.deepEqual(marks.map((m) => m.uuid), made.map((m) => m.uuid));
+    assert.equal(counts.lastTap(marks).uuid, made.at(-1).uuid);
+  } finally {
+    globalThis.Date = RealDate;
+  }
+});

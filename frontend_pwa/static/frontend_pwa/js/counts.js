@@ -8,7 +8,18 @@ import * as outbox from "./outbox.js";
 /** The taps of a session recorded on this phone, oldest first (removed ones included). */
 export async function taps(sessionUuid) {
   const all = (await list("tally:")).map((e) => e.value).filter((m) => m.session === sessionUuid);
-  return all.sort((a, b) => String(a.tapped_at).localeCompare(String(b.tapped_at)));
+  return all.sort((a, b) => orderOf(a) - orderOf(b));
+}
+
+// Two taps can fall in the same millisecond: `order` (microseconds, strictly increasing on this
+// phone) keeps "undo the last tap" exact; marks saved before it existed fall back to their time.
+let lastOrder = 0;
+function nextOrder() {
+  lastOrder = Math.max(Date.now() * 1000, lastOrder + 1);
+  return lastOrder;
+}
+function orderOf(mark) {
+  return mark.order ?? Date.parse(mark.tapped_at) * 1000;
 }
 
 /** {"<age_band>|<gender>": n} of the taps still counting, and their total. */
@@ -34,7 +45,7 @@ export function lastTap(marks) {
 export async function tap(sessionUuid, ageBand, gender) {
   const uuid = crypto.randomUUID();
   const tappedAt = new Date().toISOString();
-  const mark = { uuid, session: sessionUuid, level: "seen", age_band: ageBand, gender, tapped_at: tappedAt, removal: null, contact: null, synced: false };
+  const mark = { uuid, session: sessionUuid, level: "seen", age_band: ageBand, gender, tapped_at: tappedAt, order: nextOrder(), removal: null, contact: null, synced: false };
   await outbox.enqueue(
     { op: "tally.add", uuid, data: { session: sessionUuid, level: "seen", age_band: ageBand, gender, tapped_at: tappedAt } },
     [[`tally:${uuid}`, mark]],
