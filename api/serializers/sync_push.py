@@ -327,26 +327,6 @@ class PushRequestSerializer(StrictSerializer):
     )
 
 
-def plain_errors(errors) -> dict[str, list[str]]:
-    """DRF's nested error structure flattened to {field: [messages]} (nested fields dotted)."""
-    flat: dict[str, list[str]] = {}
-
-    def walk(prefix: str, value) -> None:
-        if isinstance(value, dict):
-            for key, inner in value.items():
-                walk(f"{prefix}.{key}" if prefix else str(key), inner)
-        elif isinstance(value, list) and value and not all(isinstance(v, str) for v in value):
-            for index, inner in enumerate(value):
-                if inner:
-                    walk(f"{prefix}.{index}", inner)
-        else:
-            messages = value if isinstance(value, list) else [value]
-            flat.setdefault(prefix or "non_field_errors", []).extend(str(m) for m in messages)
-
-    walk("", errors)
-    return flat
-
-
 class PushResultSerializer(serializers.Serializer):
     uuid = serializers.UUIDField(allow_null=True)
     op = serializers.CharField(allow_null=True)

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from api.exceptions import error
 from api.schema import answers
+from api.serializers.fields import plain_errors
 from api.serializers.keys import (
     KeysRequestSerializer,
     KeysResponseSerializer,
@@ -22,7 +23,6 @@ from api.serializers.keys import (
     RecoverySheetSerializer,
     RestoredSerializer,
 )
-from api.serializers.sync_push import plain_errors
 from api.views.sync import DeviceAPIView
 from outreach.services import legacy_notes, team_keys, team_recovery
 

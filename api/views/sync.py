@@ -17,12 +17,11 @@ from api.authentication import DeviceTokenAuthentication
 from api.exceptions import BatchTooLarge, InvalidCursor
 from api.schema import answers
 from api.serializers.devices import DeviceStateSerializer
-from api.serializers.fields import PhoneTimeField
+from api.serializers.fields import PhoneTimeField, plain_errors
 from api.serializers.sync_push import (
     PushRequestSerializer,
     PushResponseSerializer,
     check_operation,
-    plain_errors,
 )
 from api.views.base import MaraudeAPIView
 from outreach.rules import contact_wire
