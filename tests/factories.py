@@ -121,6 +121,26 @@ class PartnerServiceFactory(factory.django.DjangoModelFactory):
     territory = factory.LazyFunction(lambda: departement("59"))
 
 
+def started_tonight(day_boundary_hour: int) -> dt.datetime:
+    """Two hours ago, or the start of the current service day if that came later: a session made
+    by the factory and its contacts then share one service date whatever the time of day the suite
+    runs (before, a run between 12:00 and 13:30 in Paris put them on two days)."""
+    now = timezone.now().replace(microsecond=0)
+    start = now - dt.timedelta(hours=2)
+    if service_date(start, day_boundary_hour) == service_date(now, day_boundary_hour):
+        return start
+    return timezone.localtime(now).replace(hour=day_boundary_hour, minute=0, second=0)
+
+
+def met_during(session) -> dt.datetime:
+    """Half an hour ago, but never before the session's start when it started in the last
+    half-hour."""
+    moment = timezone.now().replace(microsecond=0) - dt.timedelta(minutes=30)
+    if session.planned_start <= timezone.now():
+        return max(moment, session.planned_start)
+    return moment
+
+
 class SessionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = OutreachSession
@@ -128,9 +148,7 @@ class SessionFactory(factory.django.DjangoModelFactory):
     team = factory.SubFactory(TeamFactory)
     kind = SessionKind.STREET
     territory = factory.LazyFunction(lambda: departement("59"))
-    planned_start = factory.LazyFunction(
-        lambda: timezone.now().replace(microsecond=0) - dt.timedelta(hours=2)
-    )
+    planned_start = factory.LazyAttribute(lambda o: started_tonight(o.team.day_boundary_hour))
     planned_end = factory.LazyAttribute(lambda o: o.planned_start + dt.timedelta(hours=5))
     service_date = factory.LazyAttribute(lambda o: service_date(o.planned_start, o.team.day_boundary_hour))
 
@@ -144,9 +162,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
     team = factory.LazyAttribute(lambda o: o.session.team)
     kind = factory.LazyAttribute(lambda o: o.session.kind)
     territory = factory.LazyAttribute(lambda o: o.session.territory)
-    occurred_at = factory.LazyFunction(
-        lambda: timezone.now().replace(microsecond=0) - dt.timedelta(minutes=30)
-    )
+    occurred_at = factory.LazyAttribute(lambda o: met_during(o.session))
     service_date = factory.LazyAttribute(
         lambda o: service_date(o.occurred_at, o.session.team.day_boundary_hour)
     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -159,7 +160,7 @@ def _world(rng: random.Random, summary: DemoSummary) -> list[Team]:
     territory_by_key = {(t.level, t.code): t for t in Territory.objects.exclude(level=TerritoryLevel.SECTOR)}
     for name, funder_kind, funded, territory_keys in catalogue.FUNDERS:
         funder = Organisation.objects.create(name=name, kind=OrganisationKind.FUNDER, funder_kind=funder_kind)
-        year = dt.date.today().year
+        year = timezone.localdate().year
         agreement = FundingAgreement.objects.create(
             funder=funder,
             reference=f"Convention {year - 1}–{year + 1}",
@@ -443,7 +444,7 @@ def build_demo(
 ) -> DemoSummary:
     """Create the demo world in an empty database. `until` (default today) anchors the calendar."""
     rng = random.Random(seed)
-    until = until or dt.date.today()
+    until = until or timezone.localdate()
     summary = DemoSummary()
     with transaction.atomic():
         teams = _world(rng, summary)

@@ -8,6 +8,7 @@ import os
 
 import pytest
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 
 from outreach import routing
 from outreach.models import OutreachSession, User
@@ -97,7 +98,7 @@ def plan_street_session(page, base_url, world, day: dt.date) -> OutreachSession:
 
 def test_coordinator_plans_a_street_session_and_orders_its_route(browser_page, live_server, world):
     page = browser_page
-    day = dt.date.today() + dt.timedelta(days=3)
+    day = timezone.localdate() + dt.timedelta(days=3)
     session = plan_street_session(page, live_server.url, world, day)
 
     assert session.team == world["team"] and session.kind == "street"
@@ -142,7 +143,7 @@ def test_planned_session_reaches_the_worker_on_next_pull(request, live_server):
         pytest.skip("sync pull not merged")
     page = request.getfixturevalue("browser_page")
     world = request.getfixturevalue("world")
-    day = dt.date.today() + dt.timedelta(days=2)
+    day = timezone.localdate() + dt.timedelta(days=2)
     session = plan_street_session(page, live_server.url, world, day)
     # The worker's phone enrols (device token), then pulls every page of its first snapshot.
     page.context.clear_cookies()

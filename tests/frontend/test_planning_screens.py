@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from outreach.demo.catalogue import demo_totp_code
 from outreach.demo.generate import DEMO_PASSWORD, build_demo
@@ -46,7 +47,7 @@ def test_planning_screens_render_without_script_errors(browser_page, live_server
     page = browser_page
     out = Path(os.environ.get("SCREENSHOTS_DIR") or tmp_path)
     out.mkdir(parents=True, exist_ok=True)
-    today = dt.date.today()
+    today = timezone.localdate()
     build_demo(contacts=900, months=2, seed=2021, until=today)
     coordinator = User.objects.get(username="coord-prevention-nord-demo")
     source = (

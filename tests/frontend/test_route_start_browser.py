@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from outreach import routing
 from outreach.models import OutreachSession
@@ -50,7 +50,7 @@ def world():
         HotspotFactory(organisation=team.organisation, name=name, latitude=lat, longitude=lon)
         for name, lat, lon in PLACES
     ]
-    day = dt.date.today() + dt.timedelta(days=2)
+    day = timezone.localdate() + dt.timedelta(days=2)
     session = planned_street_session(coordinator, team, day=day, title="Maraude boulevard")
     return {"team": team, "coordinator": coordinator, "hotspots": hotspots, "session": session}
 

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from outreach.models import OutreachSession, PlatformCategory
 from outreach.selectors.coverage import coverage
@@ -52,7 +53,7 @@ def test_session_form_plans_a_night_and_reports_errors_clearly(signed_in, coordi
 
 def test_board_query_count_does_not_grow_with_sessions(signed_in, coordinator):
     team = coordinator.organisation.teams.get()
-    day = dt.date.today()
+    day = timezone.localdate()
 
     def count_queries():
         with CaptureQueriesContext(connection) as queries:
@@ -70,7 +71,7 @@ def test_board_query_count_does_not_grow_with_sessions(signed_in, coordinator):
 def test_coverage_counts_visits_bands_and_suggests_the_forgotten_place(coordinator):
     team = coordinator.organisation.teams.get()
     busy, quiet = (HotspotFactory(organisation=team.organisation) for _ in range(2))
-    today = dt.date.today()
+    today = timezone.localdate()
     for _ in range(3):
         session = SessionFactory(
             team=team,

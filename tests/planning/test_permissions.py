@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from outreach import access
 from outreach.choices import SessionStatus
@@ -147,7 +148,7 @@ def test_activity_shows_own_notes_only_and_is_journaled(client, two_organisation
     ContactFactory(session=o["my_session"], note="met near the kiosk, follow up")
     ContactFactory(session=o["their_session"], note="other organisation note")
     sign_in(client, o["coordinator"])
-    today = dt.date.today()
+    today = timezone.localdate()
     page = client.get(
         reverse("planning:activity"),
         {"start": (today - dt.timedelta(days=3)).isoformat(), "end": today.isoformat()},

@@ -6,6 +6,7 @@ import datetime as dt
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from outreach.models import ActivityRollup, PersonRollup
 from outreach.reporting.rollups import rebuild_all
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         if recent_days is not None:
             if recent_days < 1:
                 raise CommandError("--recent-days must be at least 1.")
-            since = dt.date.today() - dt.timedelta(days=recent_days)
+            since = timezone.localdate() - dt.timedelta(days=recent_days)
         started = time.perf_counter()
         rebuild_all(chunk_days=chunk_days, since=since)
         self.stdout.write(
