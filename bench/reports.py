@@ -134,7 +134,7 @@ def run(args, fresh: bool) -> None:
     from outreach.reporting.aggregate import ReportScope
     from outreach.reporting.periods import period_containing
     from outreach.reporting.report import build_report
-    from outreach.reporting.rollups import contacts_changed
+    from outreach.reporting.rollup_delta import contacts_changed
     from outreach.reporting.territories import TerritoryTree
 
     if fresh:

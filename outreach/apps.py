@@ -7,6 +7,7 @@ class OutreachConfig(AppConfig):
     verbose_name = _("Outreach")
 
     def ready(self) -> None:
-        from outreach import signals
+        from outreach import lookups, signals
 
+        lookups.register()
         signals.connect()

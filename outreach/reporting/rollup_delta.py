@@ -44,7 +44,7 @@ def _ledger(ids: list[int]) -> dict[int, rollups.Bucket]:
     found = {}
     for chunk in _chunks(ids):
         rows = RollupLedger.objects.filter(
-            source=RollupLedger.Source.CONTACT, object_id__in=chunk
+            source=RollupLedger.Source.CONTACT, object_id__any_of=chunk
         ).values_list("object_id", "team_id", "service_date")
         found.update({pk: (team, day) for pk, team, day in rows})
     return found
@@ -53,17 +53,21 @@ def _ledger(ids: list[int]) -> dict[int, rollups.Bucket]:
 def _current(ids: list[int]) -> dict[int, rollups.Bucket]:
     found = {}
     for chunk in _chunks(ids):
-        rows = Contact.objects.filter(pk__in=chunk).values_list("pk", "team_id", "service_date")
+        rows = Contact.objects.filter(pk__any_of=chunk).values_list("pk", "team_id", "service_date")
         found.update({pk: (team, day) for pk, team, day in rows})
     return found
 
 
-def contacts_changed(contact_ids: Iterable[int]) -> int:
+def contacts_changed(contact_ids: Iterable[int], in_hand: Iterable[contact_cells.InHand] = ()) -> int:
     """Bring the roll-ups up to date after these contacts were written, moved or deleted.
 
-    Returns the number of buckets touched (recounted, or added to). Safe to call twice.
+    New contacts are added to their bucket's cells; for the others, both the bucket each is in
+    now and the one it was last counted in are recounted. `in_hand`: contacts just inserted whose
+    rows are known (a push): counted from them, not read back. Returns the number of buckets
+    touched (recounted, or added to). Safe to call twice for the same write.
     """
-    ids = sorted(set(contact_ids))
+    known = {contact.row["id"]: contact for contact in in_hand}
+    ids = sorted(set(contact_ids) | set(known))
     if not ids:
         return 0
     current = _current(ids)
@@ -79,21 +83,21 @@ def contacts_changed(contact_ids: Iterable[int]) -> int:
         recount = set(counted.values()) | {current[pk] for pk in counted if pk in current}
         new = [pk for pk, bucket in current.items() if pk not in counted and bucket not in recount]
         rollups.refresh_buckets(recount)
-        added = _add(new)
+        added = _add(new, known)
     return len(recount | added)
 
 
-def _add(ids: list[int]) -> set[rollups.Bucket]:
+def _add(ids: list[int], known: dict[int, contact_cells.InHand]) -> set[rollups.Bucket]:
     """Add the cells of these contacts, counted nowhere yet, to the roll-ups; write their ledger.
 
-    Returns the buckets added to."""
+    Those in `known` are counted from their rows in hand, the others read. Returns the buckets
+    added to."""
     if not ids:
         return set()
-    cells: Counter = Counter()
-    persons: Counter = Counter()
     buckets: dict[int, rollups.Bucket] = {}
-    for chunk in _chunks(ids):
-        chunk_cells, chunk_persons = contact_cells.count(Contact.objects.filter(pk__in=chunk), buckets)
+    cells, persons = contact_cells.count_in_hand([known[pk] for pk in ids if pk in known], buckets)
+    for chunk in _chunks([pk for pk in ids if pk not in known]):
+        chunk_cells, chunk_persons = contact_cells.count(Contact.objects.filter(pk__any_of=chunk), buckets)
         cells.update(chunk_cells)
         persons.update(chunk_persons)
     months: Counter = Counter()

@@ -6,10 +6,10 @@ batch changes nothing) and a full rebuild runs exactly the same code over every 
 rebuilt roll-up equals the incremental one by construction (and a property test checks it).
 
 Entry points:
-* `contacts_changed(contact_ids)`: call after contacts were created, updated (including their
-  concerns, actions and orientations), moved to another team or date, or deleted. Contacts the
-  roll-ups never counted are added to their bucket's cells rather than recounting it
-  (rollup_delta.py: the ledger says which are counted).
+* `rollup_delta.contacts_changed(contact_ids)`: call after contacts were created, updated
+  (including their concerns, actions and orientations), moved to another team or date, or
+  deleted. Contacts the roll-ups never counted are added to their bucket's cells rather than
+  recounting it (the ledger says which are counted); it calls `refresh_buckets` for the others.
 * `sessions_changed(session_ids)`: the same for sessions, their tallies and digital slots.
 * `refresh_buckets(buckets)`: when the caller already knows the (team_id, service_date) pairs.
 * `rebuild_all()`: the `rebuild_rollups` management command.
@@ -318,29 +318,17 @@ def _buckets_of(source: str, model, ids: Iterable[int]) -> set[Bucket]:
     found: set[Bucket] = set()
     for start in range(0, len(ids), 1000):
         chunk = ids[start : start + 1000]
-        found.update(model.objects.filter(pk__in=chunk).values_list("team_id", "service_date"))
+        found.update(model.objects.filter(pk__any_of=chunk).values_list("team_id", "service_date"))
         found.update(
-            RollupLedger.objects.filter(source=source, object_id__in=chunk).values_list(
+            RollupLedger.objects.filter(source=source, object_id__any_of=chunk).values_list(
                 "team_id", "service_date"
             )
         )
     return found
 
 
-def contacts_changed(contact_ids: Iterable[int]) -> int:
-    """Bring the roll-ups up to date after these contacts were written, moved or deleted.
-
-    New contacts are added to their bucket's cells; for the others, both the bucket each is in
-    now and the one it was last counted in are recounted (outreach/reporting/rollup_delta.py).
-    Safe to call twice for the same write. Returns the number of buckets touched.
-    """
-    from outreach.reporting import rollup_delta
-
-    return rollup_delta.contacts_changed(contact_ids)
-
-
 def sessions_changed(session_ids: Iterable[int]) -> int:
-    """The same as `contacts_changed`, for sessions (status, times, tallies, digital slots)."""
+    """The same as `rollup_delta.contacts_changed`, for sessions (status, times, tallies, digital slots)."""
     return refresh_buckets(_buckets_of(RollupLedger.Source.SESSION, OutreachSession, session_ids))
 
 

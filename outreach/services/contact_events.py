@@ -18,7 +18,8 @@ from django.db import transaction
 
 from outreach.models import Contact
 from outreach.models.sync import ChangeType
-from outreach.reporting import rollups
+from outreach.reporting import rollup_delta
+from outreach.reporting.contact_cells import InHand
 from outreach.services import change_log
 
 
@@ -27,7 +28,7 @@ class _Pending:
 
     def __init__(self) -> None:
         self.ids: list[int] = []
-        self.created: list[Contact] = []
+        self.created: list[tuple[Contact, InHand]] = []
 
 
 _pending: contextvars.ContextVar[_Pending | None] = contextvars.ContextVar(
@@ -47,8 +48,9 @@ def contacts_changed(contact_ids: Iterable[int]) -> None:
     _dispatch(ids, [])
 
 
-def contacts_created(contacts: list[Contact]) -> None:
-    """The same for contacts just inserted, whose rows are in hand (no need to read them back)."""
+def contacts_created(contacts: list[tuple[Contact, InHand]]) -> None:
+    """The same for contacts just inserted, with their rows and links in hand
+    (`contact_cells.in_hand`): neither the change log nor the roll-ups read them back."""
     if not contacts:
         return
     pending = _pending.get()
@@ -73,20 +75,20 @@ def collecting() -> Iterator[None]:
     _dispatch(pending.ids, pending.created)
 
 
-def _dispatch(ids: list[int], created: list[Contact]) -> None:
-    rows = [(c.uuid, c.team_id, c.author_id) for c in created]
-    others = set(ids) - {c.pk for c in created}
+def _dispatch(ids: list[int], created: list[tuple[Contact, InHand]]) -> None:
+    rows = [(c.uuid, c.team_id, c.author_id) for c, _ in created]
+    others = set(ids) - {c.pk for c, _ in created}
     if others:
-        rows += Contact.objects.filter(pk__in=others).values_list("uuid", "team_id", "author_id")
+        rows += Contact.objects.filter(pk__any_of=list(others)).values_list("uuid", "team_id", "author_id")
     change_log.append_rows(
         (ChangeType.CONTACT, str(uuid), False, None, team_id, author_id) for uuid, team_id, author_id in rows
     )
-    ids = [*ids, *(c.pk for c in created)]
-    if not ids:
+    in_hand = [row for _, row in created]
+    if not ids and not in_hand:
         return
 
     # A named function, not a partial: Django logs a failing robust hook by its __qualname__.
     def refresh_rollups() -> None:
-        rollups.contacts_changed(ids)
+        rollup_delta.contacts_changed(ids, in_hand)
 
     transaction.on_commit(refresh_rollups, robust=True)

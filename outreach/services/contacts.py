@@ -16,6 +16,7 @@ from outreach import journal
 from outreach.choices import SessionStatus
 from outreach.models import Contact, Orientation
 from outreach.models.custom_fields import CustomFieldTarget
+from outreach.reporting import contact_cells
 from outreach.rules.contacts import CleanContact, ContactInvalid, ContactRefs, validate_contact
 from outreach.rules.edit_window import editable_until
 from outreach.services import contact_events, custom_values
@@ -98,7 +99,9 @@ def create_contacts(*, ctx: PushContext, items: list[NewContact]) -> list[tuple[
                 if any(contact.pk is None for _, contact, _ in pending):
                     raise _NoIds
                 _write_links([(contact, links) for _, contact, links in pending], replace=False)
-                contact_events.contacts_created([contact for _, contact, _ in pending])
+                contact_events.contacts_created(
+                    [(contact, _in_hand(ctx, contact, links)) for _, contact, links in pending]
+                )
             for index, contact, _ in pending:
                 ctx.contacts[contact.uuid] = contact
                 outcomes[index] = (CREATED, contact)
@@ -151,7 +154,7 @@ def _insert_one(ctx: PushContext, contact: Contact, links) -> tuple[str, Contact
         with transaction.atomic():
             contact.save(force_insert=True)
             _write_links([(contact, links)], replace=False)
-            contact_events.contacts_created([contact])
+            contact_events.contacts_created([(contact, _in_hand(ctx, contact, links))])
     except IntegrityError:
         # The same contact arrived concurrently (an identical batch sent at the same moment).
         again = Contact.objects.select_related("team", "session").filter(uuid=contact.uuid).first()
@@ -164,6 +167,16 @@ def _insert_one(ctx: PushContext, contact: Contact, links) -> tuple[str, Contact
             return exc
     ctx.contacts[contact.uuid] = contact
     return CREATED, contact
+
+
+def _in_hand(ctx: PushContext, contact: Contact, links: dict[str, list]) -> contact_cells.InHand:
+    """The new contact's row and links as the roll-ups count them (no read back after commit)."""
+    return contact_cells.in_hand(
+        contact,
+        concerns=[concern.code for concern in links.get("concerns", ())],
+        actions=[action.code for action in links.get("actions", ())],
+        categories=[ctx.partners[pk].category for pk in links.get("orientations", ())],
+    )
 
 
 def _update(*, ctx, uuid, data, client_updated_at, base_version) -> tuple[str, Contact]:

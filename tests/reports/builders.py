@@ -6,7 +6,8 @@ import datetime as dt
 
 from outreach.choices import SessionKind, SessionStatus
 from outreach.models import Concern, Contact
-from outreach.reporting.rollups import contacts_changed, sessions_changed
+from outreach.reporting.rollup_delta import contacts_changed
+from outreach.reporting.rollups import sessions_changed
 from tests.factories import ContactFactory, SessionFactory
 
 

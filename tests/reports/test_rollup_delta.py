@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from outreach.models import Action, ActivityRollup, Concern, Contact
-from outreach.reporting import rollups
+from outreach.reporting import rollup_delta, rollups
 from tests.factories import ContactFactory, PartnerServiceFactory, SessionFactory
 from tests.reports.test_rollups import snapshot
 
@@ -50,10 +50,10 @@ def matches_a_rebuild() -> bool:
 def test_new_contacts_are_added_to_their_night_without_a_recount(recounts):
     session = SessionFactory()
     first = [contact(session, person_code="AB1") for _ in range(3)]
-    assert rollups.contacts_changed([c.pk for c in first]) == 1
+    assert rollup_delta.contacts_changed([c.pk for c in first]) == 1
     more = [contact(session, person_code="AB1", age_band="13_14") for _ in range(2)]
     more[0].orientation_links.create(partner=PartnerServiceFactory())
-    assert rollups.contacts_changed([c.pk for c in more]) == 1
+    assert rollup_delta.contacts_changed([c.pk for c in more]) == 1
 
     assert all(not asked for asked in recounts)  # added, never recounted
     assert count("contacts") == 5 and count("age_band", "13_14") == 2 and count("oriented") == 1
@@ -63,8 +63,8 @@ def test_new_contacts_are_added_to_their_night_without_a_recount(recounts):
 def test_a_replayed_notification_counts_a_new_contact_once(recounts):
     session = SessionFactory()
     ids = [contact(session).pk for _ in range(2)]
-    rollups.contacts_changed(ids)
-    rollups.contacts_changed(ids)
+    rollup_delta.contacts_changed(ids)
+    rollup_delta.contacts_changed(ids)
     assert count("contacts") == 2
     assert recounts[-1] == {(session.team_id, session.service_date)}  # the replay recounts
     assert matches_a_rebuild()
@@ -73,10 +73,10 @@ def test_a_replayed_notification_counts_a_new_contact_once(recounts):
 def test_a_correction_recounts_the_night_and_new_contacts_in_it_are_counted_once(recounts):
     session = SessionFactory()
     old = contact(session, age_band="15_17")
-    rollups.contacts_changed([old.pk])
+    rollup_delta.contacts_changed([old.pk])
     Contact.objects.filter(pk=old.pk).update(age_band="18_21")
     new = contact(session, age_band="15_17")
-    rollups.contacts_changed([old.pk, new.pk])
+    rollup_delta.contacts_changed([old.pk, new.pk])
 
     assert recounts[-1] == {(session.team_id, session.service_date)}
     assert count("contacts") == 2 and count("age_band", "18_21") == 1 and count("age_band", "15_17") == 1
@@ -86,9 +86,9 @@ def test_a_correction_recounts_the_night_and_new_contacts_in_it_are_counted_once
 def test_a_deleted_contact_leaves_the_rollups():
     session = SessionFactory()
     gone = contact(session)
-    rollups.contacts_changed([gone.pk])
+    rollup_delta.contacts_changed([gone.pk])
     pk = gone.pk
     gone.delete()
-    rollups.contacts_changed([pk])
+    rollup_delta.contacts_changed([pk])
     assert count("contacts") == 0
     assert matches_a_rebuild()

@@ -21,7 +21,8 @@ from outreach.models import (
     PersonRollup,
     PlatformCategory,
 )
-from outreach.reporting.rollups import contacts_changed, rebuild_all, sessions_changed
+from outreach.reporting.rollup_delta import contacts_changed
+from outreach.reporting.rollups import rebuild_all, sessions_changed
 from outreach.timebands import HourBand
 from tests.factories import (
     ContactFactory,
