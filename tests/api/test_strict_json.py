@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.test import Client, override_settings
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from api.parsers import MAX_DEPTH, nesting_depth
 from tests.api.sync_helpers import PUSH, contact_create, device_client
@@ -54,6 +57,33 @@ def test_nesting_just_within_the_limit_is_parsed(phone):
 def test_brackets_inside_strings_do_not_count_as_nesting():
     assert nesting_depth(json.dumps({"note": "[" * 500 + '\\"{' * 100})) == 1
     assert nesting_depth('[[{"a": ["]]]]"]}]]') == 4
+
+
+def deepest(text: str) -> int:
+    """The depth counted bracket by bracket: what the parser's layer-peeling must agree with."""
+    depth = best = 0
+    for c in re.sub(r'"(?:[^"\\]|\\.)*"', "", text, flags=re.DOTALL):
+        depth += {"[": 1, "{": 1, "]": -1, "}": -1}.get(c, 0)
+        best = max(best, depth)
+    return best
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.recursive(
+        st.none() | st.integers() | st.text(alphabet='[]{}"\\a'),
+        lambda kids: st.lists(kids) | st.dictionaries(st.text(alphabet="[]{}a", max_size=3), kids),
+        max_leaves=40,
+    )
+)
+def test_the_depth_of_any_json_body_is_its_deepest_bracket(value):
+    text = json.dumps(value)
+    assert nesting_depth(text) == deepest(text)
+
+
+@pytest.mark.parametrize("text", ["[[[", "]]]", "[{]}", "[[]", "{[}]]", "[" * 30 + "]" * 29])
+def test_unbalanced_brackets_are_measured_by_their_running_depth(text):
+    assert nesting_depth(text) >= deepest(text)
 
 
 @override_settings(SYNC_PUSH_MAX_BYTES=2048)

@@ -1,5 +1,7 @@
 """`any_of`: the same rows as `__in`, on SQLite and PostgreSQL, through primary and foreign keys."""
 
+import uuid
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -21,6 +23,8 @@ def test_any_of_finds_what_in_finds():
         contacts[0].concerns.values_list("pk", flat=True)
     )
     assert not Contact.objects.filter(pk__any_of=[]).exists()
+    by_uuid = [contacts[1].uuid, uuid.uuid4()]
+    assert list(Contact.objects.filter(uuid__any_of=by_uuid)) == [contacts[1]]
 
 
 def test_on_postgresql_the_list_travels_as_one_array():
