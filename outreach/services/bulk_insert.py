@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import connection, models
+from django.db.models import signals
+from django.db.models.base import ModelState
 from django.db.models.expressions import BaseExpression
 
 # Field types whose Python value psycopg writes as it is (the others go through Django first).
@@ -102,3 +104,43 @@ def insert_values(model: type[models.Model], columns: Sequence[str], rows: Seque
     ):
         for row in rows:
             copy.write_row(row)
+
+
+class Blank:
+    """Unsaved instances of one model, made without `Model.__init__`.
+
+    `__init__` runs every field's default and, for a related row, its descriptor, for each
+    instance: about 25 µs for a contact, paid 500 times by a push of 500 new contacts. Here the
+    defaults are read once (a callable default is still called per instance, as `__init__` does)
+    and the given attributes are set as they are. Attribute names only (`team_id`, not `team`);
+    related rows already in hand go in `related`, so reading `contact.team` costs no query.
+    Refused for a model with `pre_init`/`post_init` receivers, which `__init__` would have run.
+    """
+
+    def __init__(self, model: type[models.Model]) -> None:
+        if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+            raise TypeError(f"{model.__name__} has init signal receivers: build it with __init__.")
+        self.model = model
+        self.fixed: dict[str, object] = {}
+        self.called: list[tuple[str, object]] = []
+        for field in model._meta.concrete_fields:
+            if field.has_default() and callable(field.default):
+                self.called.append((field.attname, field.default))
+            else:
+                self.fixed[field.attname] = field.get_default()
+
+    def __call__(self, values: dict[str, object], related: dict[str, models.Model] | None = None):
+        unknown = values.keys() - self.fixed.keys() - {name for name, _ in self.called}
+        if unknown:
+            raise TypeError(f"Not attribute names of {self.model.__name__}: {sorted(unknown)}")
+        obj = self.model.__new__(self.model)
+        obj._state = ModelState()
+        attributes = obj.__dict__
+        attributes.update(self.fixed)
+        for name, default in self.called:
+            if name not in values:
+                attributes[name] = default()
+        attributes.update(values)
+        if related:
+            obj._state.fields_cache.update(related)
+        return obj

@@ -5,6 +5,7 @@ all checked by the contact rules of outreach/rules/contacts.py."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid as uuid_lib
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,7 @@ from outreach.reporting import contact_cells
 from outreach.rules.contacts import CleanContact, ContactInvalid, ContactRefs, validate_contact
 from outreach.rules.edit_window import editable_until
 from outreach.services import contact_events, custom_values
-from outreach.services.bulk_insert import insert_rows, insert_values
+from outreach.services.bulk_insert import Blank, insert_rows, insert_values
 from outreach.services.sync_context import OpConflict, OpRejected, PushContext, rejected
 from outreach.timebands import hour_band, service_date
 
@@ -125,6 +126,11 @@ def _own(ctx: PushContext, contact: Contact) -> Contact:
     return contact
 
 
+@functools.cache
+def _new_contact() -> Blank:
+    return Blank(Contact)
+
+
 def _prepare(ctx: PushContext, item: NewContact) -> tuple[Contact, dict[str, list]]:
     """The unsaved contact and its links, or OpRejected."""
     data = item.data
@@ -133,17 +139,20 @@ def _prepare(ctx: PushContext, item: NewContact) -> tuple[Contact, dict[str, lis
         raise rejected("forbidden", "session", _("Unknown session, or not a session of your team."))
     if session.status == SessionStatus.CANCELLED:
         raise rejected("invalid", "session", _("This session was cancelled."))
-    contact = Contact(
-        uuid=item.uuid,
-        session=session,
-        team=session.team,
-        kind=session.kind,
-        author=ctx.actor,
-        client_created_at=item.client_created_at or item.client_updated_at,
-        client_updated_at=item.client_updated_at,
-        clock_skew_seconds=ctx.clock.skew_seconds,
-        clock_flagged=ctx.clock.flagged,
-        create_digest=item.digest,
+    contact = _new_contact()(
+        {
+            "uuid": item.uuid,
+            "session_id": session.pk,
+            "team_id": session.team_id,
+            "kind": session.kind,
+            "author_id": ctx.actor.pk,
+            "client_created_at": item.client_created_at or item.client_updated_at,
+            "client_updated_at": item.client_updated_at,
+            "clock_skew_seconds": ctx.clock.skew_seconds,
+            "clock_flagged": ctx.clock.flagged,
+            "create_digest": item.digest,
+        },
+        related={"session": session, "team": session.team, "author": ctx.actor},
     )
     links = _check(ctx, contact, item.data, existing=None)
     return contact, links
