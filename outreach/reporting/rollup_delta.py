@@ -43,9 +43,7 @@ def _chunks(ids: list[int]) -> Iterable[list[int]]:
 def _ledger(ids: list[int]) -> dict[int, rollups.Bucket]:
     found = {}
     for chunk in _chunks(ids):
-        rows = RollupLedger.objects.filter(
-            source=RollupLedger.Source.CONTACT, object_id__any_of=chunk
-        ).values_list("object_id", "team_id", "service_date")
+        rows = rollups.ledger_entries(RollupLedger.Source.CONTACT, chunk)
         found.update({pk: (team, day) for pk, team, day in rows})
     return found
 

@@ -313,17 +313,25 @@ def refresh_buckets(buckets: Iterable[Bucket]) -> int:
     return len(wanted)
 
 
+def ledger_entries(source: str, ids: list[int]):
+    """The ledger rows of these objects: a queryset of (object_id, team_id, service_date).
+
+    The ids' range is given besides the list: it keeps the lookup a narrow scan of the unique
+    (source, object_id) index even when the planner has no statistics yet (a new or fast-growing
+    ledger), where the list alone let it read every row of the source.
+    """
+    return RollupLedger.objects.filter(
+        source=source, object_id__gte=min(ids), object_id__lte=max(ids), object_id__any_of=ids
+    ).values_list("object_id", "team_id", "service_date")
+
+
 def _buckets_of(source: str, model, ids: Iterable[int]) -> set[Bucket]:
-    ids = list(set(ids))
+    ids = sorted(set(ids))
     found: set[Bucket] = set()
     for start in range(0, len(ids), 1000):
         chunk = ids[start : start + 1000]
         found.update(model.objects.filter(pk__any_of=chunk).values_list("team_id", "service_date"))
-        found.update(
-            RollupLedger.objects.filter(source=source, object_id__any_of=chunk).values_list(
-                "team_id", "service_date"
-            )
-        )
+        found.update((team, day) for _pk, team, day in ledger_entries(source, chunk))
     return found
 
 
