@@ -9,10 +9,11 @@ with `bulk_create`.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 
 from django.db import connection, models
-from django.db.models import signals
+from django.db.models import NOT_PROVIDED, signals
 from django.db.models.base import ModelState
 from django.db.models.expressions import BaseExpression
 
@@ -44,31 +45,34 @@ def insert_rows(model: type[models.Model], objs: Sequence[models.Model]) -> None
         model.objects.bulk_create(objs)
         return
     meta = model._meta
-    fields = list(meta.concrete_fields)
-    # Per field, once: read the attribute as it is, or ask the field (auto_now, other types).
-    plan = []
-    for field in fields:
-        plain = field.get_internal_type() in _PLAIN
+    # Per field, once: read the attribute as it is (in one C call for all such fields), or ask
+    # the field (auto_now stamps, types psycopg does not take as they are).
+    as_is, asked = [], []
+    for field in meta.concrete_fields:
+        if field.primary_key:
+            continue
         stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-        plan.append((field, field.attname, field.primary_key, plain and not stamped, plain))
+        plain = field.get_internal_type() in _PLAIN
+        (as_is if plain and not stamped else asked).append((field, plain))
+    read = operator.itemgetter(*(field.attname for field, _ in as_is))
+    # A database default (`db_default` without a Python default) travels as an expression.
+    maybe_default = [i for i, (field, _) in enumerate(as_is) if field.db_default is not NOT_PROVIDED]
     rows = []
     for obj in objs:
-        row = []
-        values = obj.__dict__
-        for field, attname, primary, as_is, plain in plan:
-            if primary:
-                row.append(None)  # drawn below
-                continue
-            # The attribute as it is: what pre_save would return, without the call.
-            value = values[attname] if as_is and attname in values else field.pre_save(obj, add=True)
-            if isinstance(value, BaseExpression):  # a database default: leave it to Django
-                model.objects.bulk_create(objs)
-                return
-            if not plain:
-                value = field.get_db_prep_save(value, connection)
-            row.append(value)
+        try:
+            row = [None, *read(obj.__dict__)]  # the primary key is drawn below
+        except KeyError:  # a deferred attribute: let the field say
+            row = [None, *(field.pre_save(obj, add=True) for field, _ in as_is)]
+        for field, plain in asked:
+            value = field.pre_save(obj, add=True)
+            row.append(value if plain else field.get_db_prep_save(value, connection))
+        if any(isinstance(row[1 + i], BaseExpression) for i in maybe_default) or any(
+            isinstance(value, BaseExpression) for value in row[1 + len(as_is) :]
+        ):
+            model.objects.bulk_create(objs)  # leave database defaults to Django
+            return
         rows.append(row)
-    pk_index = next(i for i, field in enumerate(fields) if field.primary_key)
+    fields = [meta.pk, *(field for field, _ in as_is), *(field for field, _ in asked)]
     quote = connection.ops.quote_name
     table, columns = quote(meta.db_table), ", ".join(quote(field.column) for field in fields)
     with connection.cursor() as cursor, connection.wrap_database_errors:
@@ -79,7 +83,7 @@ def insert_rows(model: type[models.Model], objs: Sequence[models.Model]) -> None
         ids = [pk for (pk,) in cursor.fetchall()]
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for row, pk in zip(rows, ids, strict=True):
-                row[pk_index] = pk
+                row[0] = pk
                 copy.write_row(row)
     for obj, pk in zip(objs, ids, strict=True):
         obj.pk = pk
