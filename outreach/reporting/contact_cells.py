@@ -9,6 +9,7 @@ test in tests/reports/test_rollups.py checks both ways give the same cells.
 
 from __future__ import annotations
 
+import operator
 from collections import Counter
 from dataclasses import dataclass
 from enum import Enum
@@ -51,14 +52,16 @@ def in_hand(contact, *, concerns=(), actions=(), categories=()) -> InHand:
     """`contact` (saved, with its team and platform loaded) and the codes of its links."""
     row = {
         "id": contact.pk,
-        "team_id": contact.team_id,
         "team__organisation_id": contact.team.organisation_id,
         "platform__code": contact.platform.code if contact.platform_id else None,
     }
-    for name in COLUMNS:
-        if name not in row:
-            row[name] = _plain(getattr(contact, name))
+    row.update(zip(_OWN_COLUMNS, map(_plain, _read_own(contact)), strict=True))
     return InHand(row, tuple(concerns), tuple(actions), frozenset(categories))
+
+
+# The columns a contact holds itself (the others are read through its team and platform).
+_OWN_COLUMNS = [name for name in COLUMNS if name not in ("id", "team__organisation_id", "platform__code")]
+_read_own = operator.attrgetter(*_OWN_COLUMNS)
 
 
 def _plain(value):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Sequence
 
-from django.db import connection, models
+from django.db import connection, connections, models
 from django.db.models import NOT_PROVIDED, signals
 from django.db.models.base import ModelState
 from django.db.models.expressions import BaseExpression
@@ -55,6 +55,7 @@ def insert_rows(model: type[models.Model], objs: Sequence[models.Model]) -> None
         plain = field.get_internal_type() in _PLAIN
         (as_is if plain and not stamped else asked).append((field, plain))
     read = operator.itemgetter(*(field.attname for field, _ in as_is))
+    db = connections[connection.alias]  # the connection itself, not the proxy, in the loop
     # A database default (`db_default` without a Python default) travels as an expression.
     maybe_default = [i for i, (field, _) in enumerate(as_is) if field.db_default is not NOT_PROVIDED]
     rows = []
@@ -65,7 +66,7 @@ def insert_rows(model: type[models.Model], objs: Sequence[models.Model]) -> None
             row = [None, *(field.pre_save(obj, add=True) for field, _ in as_is)]
         for field, plain in asked:
             value = field.pre_save(obj, add=True)
-            row.append(value if plain else field.get_db_prep_save(value, connection))
+            row.append(value if plain else field.get_db_prep_save(value, db))
         if any(isinstance(row[1 + i], BaseExpression) for i in maybe_default) or any(
             isinstance(value, BaseExpression) for value in row[1 + len(as_is) :]
         ):

@@ -92,6 +92,7 @@ class PushContext:
     receipts: dict[tuple[uuid_lib.UUID, str, dt.datetime], int]
     _covered_territories: set[int] | None = field(default=None, repr=False)
     _catalogues: dict[int, Catalogue] = field(default_factory=dict, repr=False)
+    _future_limit: dt.datetime | None = field(default=None, repr=False)
 
     @classmethod
     def load(
@@ -178,7 +179,10 @@ class PushContext:
         return self._covered_territories
 
     def future_limit(self) -> dt.datetime:
-        return self.now + dt.timedelta(seconds=settings.SYNC_CLOCK_SKEW_TOLERANCE_SECONDS)
+        """The latest time a record of this batch may carry (asked once per record)."""
+        if self._future_limit is None:
+            self._future_limit = self.now + dt.timedelta(seconds=settings.SYNC_CLOCK_SKEW_TOLERANCE_SECONDS)
+        return self._future_limit
 
     def receipt(self, record_uuid: uuid_lib.UUID, op: str, client_updated_at: dt.datetime):
         return self.receipts.get((record_uuid, op, client_updated_at))

@@ -186,8 +186,11 @@ def content_digest(data: dict[str, Any]) -> str:
         elif isinstance(value, list):
             value = sorted(str(v) for v in value)
         canon[name] = value
-    text = json.dumps(canon, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(_CANONICAL.encode(canon).encode()).hexdigest()
+
+
+# What `json.dumps(canon, sort_keys=True, default=str, separators=(",", ":"))` uses, made once.
+_CANONICAL = json.JSONEncoder(sort_keys=True, default=str, separators=(",", ":"))
 
 
 def _create(ctx: PushContext, scope: Scope, ops: list[dict[str, Any]]) -> list[OpResult]:
