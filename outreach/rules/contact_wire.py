@@ -127,6 +127,13 @@ def phone_time(value: Any, now: dt.datetime) -> dt.datetime:
     in `now`'s time zone (the request's, as DRF gives it)."""
     if type(value) is not str:
         raise _Unsure
+    return _phone_time(value, now)
+
+
+@functools.lru_cache(maxsize=1024)
+def _phone_time(value: str, now: dt.datetime) -> dt.datetime:
+    """Remembered: a batch's operations share one `now`, and a create usually carries one time
+    three times (an _Unsure is raised again each time, never remembered)."""
     parsed = _parsed(value)
     if parsed is None or parsed.tzinfo is None:
         raise _Unsure
@@ -142,7 +149,11 @@ def phone_time(value: Any, now: dt.datetime) -> dt.datetime:
 def _codes(value: Any) -> list[str]:
     if type(value) is not list or len(value) > CODES_MAX:
         raise _Unsure
-    return [_slug_text(code) for code in value]
+    # A slug has nothing to trim: taken as it is, else asked as any text would be.
+    return [
+        code if type(code) is str and len(code) <= CODE_MAX_LENGTH and _slug.match(code) else _slug_text(code)
+        for code in value
+    ]
 
 
 def _partner_ids(value: Any) -> list[int]:
@@ -170,7 +181,23 @@ LEVELS = frozenset(ContactLevel.values)
 REQUESTS = frozenset(RequestCategory.values)
 YES_NO = frozenset(YesNoUnknown.values)
 
+
 # Each field of a contact's data and how to read it (ContactDataSerializer's fields).
+def _code_of(allowed: frozenset[str]):
+    """A required choice (no blank, no null), in one call."""
+
+    def check(value: Any, now: dt.datetime) -> str:
+        if type(value) is not str or value not in allowed:
+            raise _Unsure
+        return value
+
+    return check
+
+
+def _codes_field(value: Any, now: dt.datetime) -> list[str]:
+    return _codes(value)
+
+
 FIELDS = {
     "session": lambda v, now: _uuid(v),
     "occurred_at": phone_time,
@@ -178,14 +205,14 @@ FIELDS = {
     "platform": lambda v, now: _slug_text(v, blank=True, null=True),
     "conversation_established": lambda v, now: _boolean(v, null=True),
     "request_category": lambda v, now: _choice(v, REQUESTS, blank=True, null=True),
-    "level": lambda v, now: _choice(v, LEVELS),
+    "level": _code_of(LEVELS),
     "person_code": lambda v, now: _person_code_value(v),
-    "age_band": lambda v, now: _choice(v, AGE_BANDS),
-    "gender": lambda v, now: _choice(v, GENDERS),
+    "age_band": _code_of(AGE_BANDS),
+    "gender": _code_of(GENDERS),
     "is_first_contact": lambda v, now: _boolean(v),
-    "known_to_child_welfare": lambda v, now: _choice(v, YES_NO),
-    "concerns": lambda v, now: _codes(v),
-    "actions": lambda v, now: _codes(v),
+    "known_to_child_welfare": _code_of(YES_NO),
+    "concerns": _codes_field,
+    "actions": _codes_field,
     "orientations": lambda v, now: _partner_ids(v),
     "note": lambda v, now: _text(v, blank=True, null=True, max_length=NOTE_ENVELOPE_MAX_LENGTH),
     "custom_values": lambda v, now: _custom(v),
