@@ -25,7 +25,9 @@ DEFAULT_MAX_BYTES = 64 * 1024
 # A JSON string, written as "unrolled loop" (runs of plain characters, then one escape): a
 # quarter of the time of the alternation `"(?:[^"\\]|\\.)*"` on a 500-operation push.
 _STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+# Strings, everything else that is not a bracket, and a quote left open at the end, in one pass:
+# the bracket skeleton remains.
+_STRINGS_AND_TEXT = re.compile(_STRINGS.pattern + r'|[^\[\]{}"]+|"', re.DOTALL)
 _INNERMOST = re.compile(r"\[\]|\{\}")
 _STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
@@ -45,7 +47,7 @@ def nesting_depth(text: str) -> int:
     Balanced bracket skeletons are peeled one innermost layer per pass (each pass in C), up to
     one layer past the limit; anything else (unbalanced, deeper) is measured bracket by bracket.
     """
-    skeleton = _NOT_BRACKETS.sub("", _STRINGS.sub("", text))
+    skeleton = _STRINGS_AND_TEXT.sub("", text)
     depth = 0
     while skeleton and depth <= MAX_DEPTH:
         peeled = _INNERMOST.sub("", skeleton)

@@ -95,25 +95,25 @@ def count_in_hand(contacts: list[InHand], buckets: dict | None = None) -> tuple[
     return cells, persons
 
 
+# What a contact's single-valued cells depend on, besides its key.
+_SIGNATURE = [*FIELDS.values(), "is_first_contact", "conversation_established"]
+_read_signature = operator.itemgetter(*_SIGNATURE)
+
+
 def _count_rows(rows, buckets: dict | None) -> tuple[Counter, Counter, dict[int, tuple]]:
+    """The cells of each row; rows alike (same key, same single-valued fields: most of a push)
+    are counted together, then their cells added once with their number."""
     cells: Counter = Counter()
     persons: Counter = Counter()
     keys: dict[int, tuple] = {}
+    alike: Counter = Counter()
     kinds = None
     for values in rows:
         key = tuple(values[k] for k in KEYS)
         keys[values["id"]] = key
         if buckets is not None:
             buckets[values["id"]] = (values["team_id"], values["service_date"])
-        cells[(*key, "contacts", "")] += 1
-        if values["is_first_contact"] and values["level"] == "exchange":
-            cells[(*key, "first_contact", "")] += 1
-        if values["conversation_established"] is True:
-            cells[(*key, "conversation", "")] += 1
-        for dimension, field in FIELDS.items():
-            value = values[field]
-            if value not in (None, ""):
-                cells[(*key, dimension, str(value))] += 1
+        alike[(key, _read_signature(values))] += 1
         if values["custom_values"]:
             if kinds is None:
                 kinds = custom_fields.counted_kinds(CustomFieldTarget.CONTACT)
@@ -121,6 +121,17 @@ def _count_rows(rows, buckets: dict | None) -> tuple[Counter, Counter, dict[int,
                 cells[(*key, dimension, answer)] += 1
         if values["person_code"]:
             persons[(*key, values["person_code"])] += 1
+    for (key, signature), n in alike.items():
+        values = dict(zip(_SIGNATURE, signature, strict=True))
+        cells[(*key, "contacts", "")] += n
+        if values["is_first_contact"] and values["level"] == "exchange":
+            cells[(*key, "first_contact", "")] += n
+        if values["conversation_established"] is True:
+            cells[(*key, "conversation", "")] += n
+        for dimension, field in FIELDS.items():
+            value = values[field]
+            if value not in (None, ""):
+                cells[(*key, dimension, str(value))] += n
     return cells, persons, keys
 
 

@@ -81,7 +81,10 @@ def test_the_depth_of_any_json_body_is_its_deepest_bracket(value):
     assert nesting_depth(text) == deepest(text)
 
 
-@pytest.mark.parametrize("text", ["[[[", "]]]", "[{]}", "[[]", "{[}]]", "[" * 30 + "]" * 29])
+@pytest.mark.parametrize(
+    "text",
+    ["[[[", "]]]", "[{]}", "[[]", "{[}]]", "[" * 30 + "]" * 29, '[["open', '[{"a": "b\\"}]', '"[[['],
+)
 def test_unbalanced_brackets_are_measured_by_their_running_depth(text):
     assert nesting_depth(text) >= deepest(text)
 
