@@ -65,13 +65,19 @@ class ClockReading:
     def measure(cls, sent_at: dt.datetime | None, now: dt.datetime) -> ClockReading:
         if sent_at is None:
             return cls(None, False)
-        skew = round((sent_at - now).total_seconds())
+        # In UTC: two times in one zone subtract as wall clocks, an hour off across a DST change.
+        skew = round((sent_at.astimezone(dt.UTC) - now.astimezone(dt.UTC)).total_seconds())
         return cls(skew, abs(skew) > settings.SYNC_CLOCK_SKEW_TOLERANCE_SECONDS)
 
     def correct(self, moment: dt.datetime) -> dt.datetime:
-        """A device time moved onto the server's clock when the device clock is known to be off."""
+        """A device time moved onto the server's clock when the device clock is known to be off.
+
+        The offset is taken off in UTC, then the time is given back in its own zone: in Paris
+        wall-clock time, "05:25 minus 3 hours" on the night clocks go forward is an hour off, and
+        outreach runs at night."""
         if self.flagged and self.skew_seconds is not None:
-            return moment - dt.timedelta(seconds=self.skew_seconds)
+            corrected = moment.astimezone(dt.UTC) - dt.timedelta(seconds=self.skew_seconds)
+            return corrected.astimezone(moment.tzinfo)
         return moment
 
 
