@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from outreach.reporting.charts import report_charts
-from outreach.reporting.report import Report
+from outreach.reporting.report_layout import Report
 
 
 def report_pdf(report: Report, *, title: str, subtitle: str = "") -> bytes:

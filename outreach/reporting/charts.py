@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 # The object-oriented API only (no pyplot): no global state, safe in threaded servers.
 from matplotlib.figure import Figure as MplFigure
 
-from outreach.reporting.report import Breakdown, Grid, Report
+from outreach.reporting.report_layout import Breakdown, Grid, Report
 
 INK = "#111827"
 STREET = "#1d4ed8"

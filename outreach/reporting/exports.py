@@ -7,7 +7,7 @@ import io
 
 from django.utils.translation import gettext as _
 
-from outreach.reporting.report import Report
+from outreach.reporting.report_layout import Report
 
 HEADER = ["section", "item", "street", "digital", "count", "percent", "suppressed"]
 

@@ -21,7 +21,7 @@ from outreach.reporting.catalogue import Catalogue, build_catalogue
 from outreach.reporting.joint import PublicationBlocked, protect_jointly
 from outreach.reporting.measures import KIND_CODES
 from outreach.reporting.periods import Period
-from outreach.reporting.report import Report, assemble_report
+from outreach.reporting.report_layout import Report, assemble_report
 from outreach.reporting.territories import TerritoryTree
 from outreach.reporting.universe import PERSON_MEASURES, Universe, build_universe, cell, months_of, pool_node
 
