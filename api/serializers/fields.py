@@ -16,8 +16,14 @@ class PlausibleDateTimeField(serializers.DateTimeField):
     """A datetime written with its offset, in a sane range, so date arithmetic can never overflow.
 
     A time without an offset is refused: read in the server's zone, a phone's local time would be
-    wrong by hours without anyone noticing.
+    wrong by hours without anyone noticing. The time is given back in UTC: in Paris time, the hour
+    that occurs twice when clocks go back compares unequal to the same instant from the database
+    (PEP 495), so a replayed operation was not recognised during that hour.
     """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("default_timezone", dt.UTC)
+        super().__init__(**kwargs)
 
     default_error_messages = {
         "implausible": _("This date is not plausible (years 2000 to 2100)."),

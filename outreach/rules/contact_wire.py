@@ -124,7 +124,7 @@ def _parsed(value: str) -> dt.datetime | None:
 
 def phone_time(value: Any, now: dt.datetime) -> dt.datetime:
     """A time with its offset, in 2000–2100, at most 7 days ahead of `now` (PhoneTimeField),
-    in `now`'s time zone (the request's, as DRF gives it)."""
+    in UTC (as the field gives it)."""
     if type(value) is not str:
         raise _Unsure
     return _phone_time(value, now)
@@ -138,7 +138,7 @@ def _phone_time(value: str, now: dt.datetime) -> dt.datetime:
     if parsed is None or parsed.tzinfo is None:
         raise _Unsure
     try:
-        moment = parsed.astimezone(now.tzinfo)
+        moment = parsed.astimezone(dt.UTC)
     except OverflowError:
         raise _Unsure from None
     if not EARLIEST <= moment <= LATEST or moment > now + MAX_CLOCK_AHEAD:
@@ -225,7 +225,7 @@ def check_op(raw: Any, now: dt.datetime | None = None) -> dict[str, Any] | None:
     """The validated contact operation, or None when the serializer must decide (see above)."""
     if type(raw) is not dict or raw.get("op") not in CONTACT_OPS or not raw.keys() <= ENVELOPE:
         return None
-    now = (now or timezone.now()).astimezone(timezone.get_current_timezone())
+    now = (now or timezone.now()).astimezone(dt.UTC)
     creating = raw["op"] == "contact.create"
     data = raw.get("data", {})
     try:
