@@ -83,7 +83,10 @@ def _dispatch(ids: list[int], created: list[tuple[Contact, InHand]]) -> None:
     change_log.append_rows(
         (ChangeType.CONTACT, str(uuid), False, None, team_id, author_id) for uuid, team_id, author_id in rows
     )
-    in_hand = [row for _, row in created]
+    # A contact changed again after its creation in the same block (a create and its correction in
+    # one push): its row in hand is stale, so it is read back like any changed contact.
+    changed = set(ids)
+    in_hand = [row for contact, row in created if contact.pk not in changed]
     if not ids and not in_hand:
         return
 

@@ -183,3 +183,17 @@ def test_new_contacts_are_counted_from_the_rows_the_push_holds_without_reading_t
     assert {(code, n) for *_, code, n in counted["persons"]} == {("NR-12", 2)}
     rollups.rebuild_all()
     assert every_rollup() == counted
+
+
+def test_a_contact_created_and_corrected_in_one_push_is_counted_as_corrected(
+    field, django_capture_on_commit_callbacks
+):
+    _worker, session, client = field
+    create = contact_create(session, age_band="15_17")
+    update = contact_update(create["uuid"], 1, age_band="18_21")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert statuses(push(client, [create, update])) == ["created", "updated"]
+    counted = rollup_snapshot()
+    assert {(dim, value) for *_, dim, value, _n in counted if dim == "age_band"} == {("age_band", "18_21")}
+    rollups.rebuild_all()
+    assert rollup_snapshot() == counted
