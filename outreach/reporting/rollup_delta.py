@@ -2,7 +2,7 @@
 
 The ledger (`RollupLedger`) says which contacts the roll-ups count, and in which bucket. A contact
 without a ledger row is not counted anywhere yet (a new one): its cells are computed from its own
-row, by the same `compute_contact_cells` a recount uses, and added to the roll-up rows (an
+row (`contact_cells`: read by id, or the row a push holds) and added to the roll-up rows (an
 increment per cell, daily and monthly), and its ledger row is written. Every cell is a count over
 contacts, so adding a contact's cells to a bucket's equals recounting the bucket with it; the
 cost of a push then grows with its contacts, not with the night they join.

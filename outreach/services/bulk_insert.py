@@ -133,9 +133,10 @@ class Blank:
                 self.called.append((field.attname, field.default))
             else:
                 self.fixed[field.attname] = field.get_default()
+        self.names = frozenset(self.fixed) | {name for name, _ in self.called}
 
     def __call__(self, values: dict[str, object], related: dict[str, models.Model] | None = None):
-        unknown = values.keys() - self.fixed.keys() - {name for name, _ in self.called}
+        unknown = values.keys() - self.names
         if unknown:
             raise TypeError(f"Not attribute names of {self.model.__name__}: {sorted(unknown)}")
         obj = self.model.__new__(self.model)
